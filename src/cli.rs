@@ -1,0 +1,202 @@
+//! The `gotong` command: run a node, and the operator tasks scripts and tests need.
+
+use crate::config::Config;
+use crate::domain::{accounts, organisations};
+use crate::{db, web};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "gotong",
+    version,
+    about = "A federated server for humanitarian organisations"
+)]
+pub struct Cli {
+    /// Configuration file; environment variables GOTONG_* override it.
+    #[arg(
+        long,
+        env = "GOTONG_CONFIG",
+        default_value = "gotong.toml",
+        global = true
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the node (creates and migrates the database on first start).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage staff accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Show the delivery queue's state per destination inbox.
+    Deliveries,
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account in an organisation of this node.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// admin, editor or caseworker
+        #[arg(long)]
+        role: String,
+        /// At least 10 characters. Omit to create an account that can only use tokens.
+        #[arg(long, env = "GOTONG_NEW_PASSWORD")]
+        password: Option<String>,
+        /// Organisation handle; defaults to the node's first organisation.
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Mint an API token for an account and print it (it is shown only once).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
+    Ok(Config::load(Some(path), std::env::vars())?)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = load_config(&cli.config)?;
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let store = db::connect(&config.database_url).await?;
+            println!("database is up to date ({})", store.backend());
+            Ok(())
+        }
+        Command::Account { command } => account(config, command).await,
+        Command::Token { command } => token(config, command).await,
+        Command::Deliveries => {
+            let store = db::connect(&config.database_url).await?;
+            for d in store.destination_states().await? {
+                println!(
+                    "{}\tpending={}\tdelivered={}\tfailed={}\tlast_error={}",
+                    d.inbox,
+                    d.pending,
+                    d.delivered,
+                    d.failed,
+                    d.last_error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = db::connect(&config.database_url).await?;
+    if let Some(boot) =
+        organisations::bootstrap(store.as_ref(), &config.org_handle, &config.org_name).await?
+    {
+        println!(
+            "\nCreated organisation @{}@{} and account '{}'.\n\
+             Choose the admin password with this one-time setup token:\n\n  \
+             curl -X POST {}/api/v1/setup -H 'Content-Type: application/json' \\\n    \
+             -d '{{\"token\":\"{}\",\"password\":\"a long passphrase\"}}'\n",
+            boot.organisation.handle,
+            config.domain,
+            boot.admin_username,
+            config.base_url(),
+            boot.setup_token
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    println!(
+        "Gotong node {} listening on {}",
+        config.base_url(),
+        config.listen
+    );
+    web::launch_with_tcp_listener(config, store, listener, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+async fn account(config: Config, command: AccountCommand) -> anyhow::Result<()> {
+    let AccountCommand::Create {
+        username,
+        role,
+        password,
+        organisation,
+    } = command;
+    let store = db::connect(&config.database_url).await?;
+    let org = match organisation {
+        Some(handle) => organisations::by_handle(store.as_ref(), &handle).await?,
+        None => match store.list_organisations().await?.into_iter().next() {
+            Some(org) => org,
+            None => {
+                organisations::create_organisation(
+                    store.as_ref(),
+                    &config.org_handle,
+                    &config.org_name,
+                )
+                .await?
+            }
+        },
+    };
+    let role = accounts::Role::parse(&role)?;
+    let account =
+        accounts::create_account(store.as_ref(), org.id, &username, password.as_deref(), role)
+            .await?;
+    println!(
+        "created account {} ({}) in @{}",
+        account.username, account.role, org.handle
+    );
+    Ok(())
+}
+
+async fn token(config: Config, command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Create { username, label } = command;
+    let store = db::connect(&config.database_url).await?;
+    let account = store
+        .account_by_username(&username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account named {username:?}"))?;
+    let token = accounts::mint_token(
+        store.as_ref(),
+        account.id,
+        accounts::TokenPurpose::Api,
+        &label,
+    )
+    .await?;
+    println!("{token}");
+    Ok(())
+}

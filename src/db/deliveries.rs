@@ -1,0 +1,189 @@
+//! The durable outbox: every outgoing activity and one delivery row per destination inbox.
+//!
+//! A delivery row is written in the same transaction as its activity, before anything is sent,
+//! so a crash can delay a delivery but never lose it. Rows of one inbox are delivered in id
+//! order: only the oldest pending row of an inbox (its "head") is ever due.
+
+use super::{both_backends, now_ms, DbResult};
+
+pub struct NewActivity<'a> {
+    pub ap_id: &'a str,
+    pub organisation_id: i64,
+    pub kind: &'a str,
+    pub body: &'a str,
+}
+
+/// The oldest pending delivery of one inbox, with what is needed to send it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryHead {
+    pub id: i64,
+    pub inbox: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub created_at: i64,
+    pub organisation_id: i64,
+    pub activity_ap_id: String,
+    pub body: String,
+}
+
+/// How delivery to one inbox is going, for operators.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DestinationState {
+    pub inbox: String,
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub next_attempt_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+const HEAD_SELECT: &str = "SELECT d.id, d.inbox, d.attempts, d.next_attempt_at, d.created_at,
+        a.organisation_id, a.ap_id AS activity_ap_id, a.body
+     FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
+     WHERE d.state = 'pending'";
+
+#[async_trait::async_trait]
+pub trait DeliveryStore {
+    /// Stores the activity and a pending delivery to each inbox, atomically.
+    async fn enqueue_activity(&self, activity: NewActivity<'_>, inboxes: &[String])
+        -> DbResult<()>;
+    /// Heads of inboxes whose head is due at `now`, oldest first.
+    async fn due_heads(&self, now: i64, limit: i64) -> DbResult<Vec<DeliveryHead>>;
+    /// The current head of one inbox, due or not.
+    async fn head_of(&self, inbox: &str) -> DbResult<Option<DeliveryHead>>;
+    /// Ends a delivery: `delivered`, `rejected` (the receiver refused it for good) or
+    /// `abandoned` (retried for too long).
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        state: &str,
+        status: Option<i64>,
+        error: Option<&str>,
+    ) -> DbResult<()>;
+    /// Records a failed attempt and when to try again.
+    async fn retry_delivery(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        status: Option<i64>,
+        error: &str,
+    ) -> DbResult<()>;
+    async fn destination_states(&self) -> DbResult<Vec<DestinationState>>;
+    async fn activity_body(&self, ap_id: &str) -> DbResult<Option<String>>;
+}
+
+both_backends! { impl DeliveryStore {
+    async fn enqueue_activity(
+        &self,
+        activity: NewActivity<'_>,
+        inboxes: &[String],
+    ) -> DbResult<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let (activity_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(activity.ap_id)
+        .bind(activity.organisation_id)
+        .bind(activity.kind)
+        .bind(activity.body)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for inbox in inboxes {
+            sqlx::query(
+                "INSERT INTO deliveries (activity_id, inbox, state, next_attempt_at, created_at, updated_at)
+                 VALUES ($1, $2, 'pending', $3, $3, $3)",
+            )
+            .bind(activity_id)
+            .bind(inbox)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn due_heads(&self, now: i64, limit: i64) -> DbResult<Vec<DeliveryHead>> {
+        let sql = format!(
+            "{HEAD_SELECT} AND d.next_attempt_at <= $1
+               AND d.id = (SELECT MIN(d2.id) FROM deliveries d2
+                           WHERE d2.inbox = d.inbox AND d2.state = 'pending')
+             ORDER BY d.id LIMIT $2"
+        );
+        Ok(sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(&self.pool).await?)
+    }
+
+    async fn head_of(&self, inbox: &str) -> DbResult<Option<DeliveryHead>> {
+        let sql = format!("{HEAD_SELECT} AND d.inbox = $1 ORDER BY d.id LIMIT 1");
+        Ok(sqlx::query_as(&sql).bind(inbox).fetch_optional(&self.pool).await?)
+    }
+
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        state: &str,
+        status: Option<i64>,
+        error: Option<&str>,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET state = $2, attempts = attempts + 1, last_status = $3,
+                 last_error = $4, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(status)
+        .bind(error)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn retry_delivery(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        status: Option<i64>,
+        error: &str,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $2, last_status = $3,
+                 last_error = $4, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(next_attempt_at)
+        .bind(status)
+        .bind(error)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn destination_states(&self) -> DbResult<Vec<DestinationState>> {
+        Ok(sqlx::query_as(
+            "SELECT d.inbox,
+                 SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
+                 SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
+                 SUM(CASE WHEN d.state IN ('rejected', 'abandoned') THEN 1 ELSE 0 END) AS failed,
+                 MIN(CASE WHEN d.state = 'pending' THEN d.next_attempt_at END) AS next_attempt_at,
+                 (SELECT l.last_error FROM deliveries l WHERE l.inbox = d.inbox
+                    AND l.last_error IS NOT NULL ORDER BY l.updated_at DESC LIMIT 1) AS last_error
+             FROM deliveries d GROUP BY d.inbox ORDER BY d.inbox",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn activity_body(&self, ap_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM outgoing_activities WHERE ap_id = $1")
+                .bind(ap_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(b,)| b))
+    }
+}}

@@ -1,0 +1,42 @@
+//! Organisations, accounts, posts and follows: types and rules, no HTTP and no SQL.
+//!
+//! Functions here take the `Store` and enforce the rules; they never send anything over the
+//! network (that is `federation`'s job) and never write SQL (that is `db`'s).
+
+pub mod accounts;
+pub mod follows;
+pub mod organisations;
+pub mod posts;
+
+use crate::db::DbError;
+
+/// What went wrong in a domain operation. The web layer maps each kind to a status code;
+/// only `Db` and `Internal` carry causes that must stay out of responses.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Db(DbError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for DomainError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict(what) => DomainError::Conflict(what),
+            other => DomainError::Db(other),
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

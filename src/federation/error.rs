@@ -1,0 +1,36 @@
+//! The federation layer's error: what a remote server or a local caller is told, and why.
+
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    /// The request is not signed, or not by whom it claims (401 lets a sender retry with
+    /// another signature scheme).
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// A remote server could not be reached or answered nonsense.
+    #[error("remote server: {0}")]
+    Remote(String),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+impl From<crate::db::DbError> for FederationError {
+    fn from(e: crate::db::DbError) -> Self {
+        FederationError::Domain(e.into())
+    }
+}
+
+impl From<activitypub_federation::error::Error> for FederationError {
+    fn from(e: activitypub_federation::error::Error) -> Self {
+        FederationError::Remote(e.to_string())
+    }
+}
+
+pub type FederationResult<T> = Result<T, FederationError>;

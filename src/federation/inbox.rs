@@ -1,0 +1,112 @@
+//! The receiving end: check an incoming POST's signature, digest and sender, then store the
+//! activity once (by id) for the processor. Nothing slow happens after the check.
+
+use super::actors::{fetch_actor, refetch_actor, RemoteActor};
+use super::protocol::{ActivityJson, ObjectRef};
+use super::signatures::{self, SignatureError, UnverifiedSignature};
+use super::{FedData, FederationError, FederationResult};
+use activitypub_federation::protocol::verification::verify_domains_match;
+use std::collections::BTreeMap;
+use url::Url;
+
+/// An incoming inbox POST as the web layer hands it over.
+pub struct IncomingPost {
+    pub path_and_query: String,
+    /// Header names in lower case.
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+/// What became of an accepted POST.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    Stored,
+    /// The id was stored before: acknowledged, not stored again.
+    Duplicate,
+    /// Acknowledged and dropped (a Delete from an actor we never knew).
+    Ignored,
+}
+
+/// Reads the activity envelope; anything that is not one is a 400 with the parser's reason.
+pub fn parse_activity(body: &[u8]) -> FederationResult<ActivityJson<Option<ObjectRef>>> {
+    serde_json::from_slice(body)
+        .map_err(|e| FederationError::BadRequest(format!("not an ActivityPub activity: {e}")))
+}
+
+pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Received> {
+    let signature = signatures::parse_signature("POST", &post.path_and_query, &post.headers, true)
+        .map_err(unauthorized)?;
+    signatures::verify_digest(post.headers.get("digest"), &post.body).map_err(unauthorized)?;
+    let activity = parse_activity(&post.body)?;
+    verify_domains_match(&activity.id, &activity.actor).map_err(|_| {
+        FederationError::Forbidden("activity id and actor are on different hosts".into())
+    })?;
+    let signer = match verified_signer(data, &signature).await {
+        Ok(signer) => signer,
+        Err(_) if is_self_delete(&activity) => return Ok(Received::Ignored),
+        Err(e) => return Err(e),
+    };
+    if signer.row.ap_id != activity.actor.as_str() {
+        return Err(FederationError::Forbidden(
+            "activity is signed by a different actor than its actor".into(),
+        ));
+    }
+    let body = String::from_utf8(post.body)
+        .map_err(|_| FederationError::BadRequest("body is not UTF-8".into()))?;
+    let stored = data
+        .store
+        .insert_inbox_activity(
+            activity.id.as_str(),
+            activity.actor.as_str(),
+            &activity.kind,
+            &body,
+        )
+        .await?;
+    if stored {
+        data.wake_inbox.notify_one();
+        Ok(Received::Stored)
+    } else {
+        Ok(Received::Duplicate)
+    }
+}
+
+fn unauthorized(e: SignatureError) -> FederationError {
+    FederationError::Unauthorized(e.to_string())
+}
+
+/// A server deleting an account signs with the key of the account it deletes, which can no
+/// longer be fetched; when we never knew that actor there is nothing to delete.
+fn is_self_delete(activity: &ActivityJson<Option<ObjectRef>>) -> bool {
+    activity.kind == "Delete"
+        && activity.object.as_ref().and_then(ObjectRef::id).as_ref() == Some(&activity.actor)
+}
+
+/// The actor whose key made this signature. A stored key that fails is fetched again once,
+/// because the actor may have rotated it.
+pub async fn verified_signer(
+    data: &FedData,
+    signature: &UnverifiedSignature,
+) -> FederationResult<RemoteActor> {
+    let owner = signatures::key_owner_guess(&signature.key_id)
+        .ok_or_else(|| unauthorized(SignatureError::Malformed("keyId is not a URL".into())))?;
+    let cached = data.store.remote_actor_by_key_id(&signature.key_id).await?;
+    let actor = match cached {
+        Some(row) => fetch_actor(data, &Url::parse(&row.ap_id).map_err(bad_stored)?).await?,
+        None => fetch_actor(data, &owner).await?,
+    };
+    if actor.row.key_id == signature.key_id && signature.verify(&actor.row.public_key_pem).is_ok() {
+        return Ok(actor);
+    }
+    let fresh = refetch_actor(data, &Url::parse(&actor.row.ap_id).map_err(bad_stored)?).await?;
+    if fresh.row.key_id != signature.key_id {
+        return Err(unauthorized(SignatureError::Invalid));
+    }
+    signature
+        .verify(&fresh.row.public_key_pem)
+        .map_err(unauthorized)?;
+    Ok(fresh)
+}
+
+fn bad_stored(e: url::ParseError) -> FederationError {
+    FederationError::Remote(format!("stored actor id is not a URL: {e}"))
+}

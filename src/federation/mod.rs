@@ -1,0 +1,84 @@
+//! ActivityPub: wire types (`protocol`), signing and verifying HTTP requests, fetching remote
+//! actors, the durable delivery queue, and what received activities do.
+
+pub mod actors;
+pub mod delivery;
+pub mod error;
+pub mod inbox;
+pub mod outbound;
+pub mod processing;
+pub mod protocol;
+pub mod render;
+pub mod signatures;
+pub mod urls;
+
+pub use error::{FederationError, FederationResult};
+pub use urls::Urls;
+
+use crate::{config::Config, db::Store};
+use activitypub_federation::config::{Data, FederationConfig};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
+
+/// What every part of a running node shares: passed in, never global.
+#[derive(Clone)]
+pub struct NodeContext {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub urls: Urls,
+    /// Our own HTTP client for deliveries (the federation crate has its own for fetches).
+    pub http: reqwest::Client,
+    /// Woken when a delivery is queued, so it goes out at once rather than at the next tick.
+    pub wake_delivery: Arc<Notify>,
+    /// Woken when an activity is stored in the inbox.
+    pub wake_inbox: Arc<Notify>,
+}
+
+/// The federation crate's request data, carrying our context.
+pub type FedData = Data<NodeContext>;
+
+/// The HTTP client used for every outgoing request. Outside development mode, host names that
+/// resolve to loopback or private addresses are refused.
+pub fn http_client(config: &Config) -> reqwest::Result<reqwest::Client> {
+    let timeout = Duration::from_secs(config.http_timeout_secs);
+    reqwest::Client::builder()
+        .user_agent(format!(
+            "Gotong/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            config.base_url()
+        ))
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(
+            activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !config.dev),
+        ))
+        .build()
+}
+
+/// Builds the context and the federation crate's configuration around it.
+pub async fn federation_config(
+    config: Arc<Config>,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<FederationConfig<NodeContext>> {
+    let http = http_client(&config)?;
+    let context = NodeContext {
+        urls: Urls::new(&config),
+        store,
+        http: http.clone(),
+        config: config.clone(),
+        wake_delivery: Arc::new(Notify::new()),
+        wake_inbox: Arc::new(Notify::new()),
+    };
+    Ok(FederationConfig::builder()
+        .domain(config.domain.clone())
+        .app_data(context)
+        .client(http.into())
+        .debug(config.dev)
+        .allow_http_urls(config.dev)
+        .request_timeout(Duration::from_secs(config.http_timeout_secs))
+        // At most this many fetches while handling one incoming activity.
+        .http_fetch_limit(25)
+        .build()
+        .await?)
+}

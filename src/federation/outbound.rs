@@ -1,0 +1,254 @@
+//! Local actions that other servers must hear about: following, answering followers and
+//! publishing updates. Each stores its change, then queues the activity for delivery.
+
+use super::actors::resolve_handle;
+use super::delivery::{deliver_to_followers, enqueue};
+use super::protocol::ActivityJson;
+use super::{render, FedData, FederationError, FederationResult, NodeContext};
+use crate::db::{actors::Direction, FollowRow, OrganisationRow, PostRow};
+use crate::domain::{accounts::Role, accounts::Staff, follows::FollowState, posts, DomainError};
+use serde_json::{json, Value};
+use url::Url;
+
+/// The Follow activity as first sent, rebuilt from what we stored, for embedding in
+/// Accept, Reject and Undo (Mastodon looks the Follow up by its id and checks both ends).
+fn follow_object(follow_id: &str, actor: &str, object: &str) -> Value {
+    json!({ "id": follow_id, "type": "Follow", "actor": actor, "object": object })
+}
+
+fn url(s: &str) -> FederationResult<Url> {
+    Url::parse(s).map_err(|e| FederationError::Remote(format!("stored URL {s:?}: {e}")))
+}
+
+/// Follows `name@domain` on behalf of the staff member's organisation.
+pub async fn follow(data: &FedData, staff: &Staff, handle: &str) -> FederationResult<FollowRow> {
+    staff.require(&[Role::Editor])?;
+    let target = resolve_handle(data, handle).await?;
+    let org = data.store.organisation_by_id(staff.organisation_id).await?;
+    let existing = data
+        .store
+        .follow_by_actor(Direction::Following, org.id, target.row.id)
+        .await?;
+    if let Some(f) = existing.filter(|f| f.state == FollowState::Accepted.as_str()) {
+        return Ok(f);
+    }
+    let actor = data.urls.actor(&org.handle);
+    let activity = render::activity(
+        &data.urls,
+        "Follow",
+        actor,
+        url(&target.row.ap_id)?,
+        vec![url(&target.row.ap_id)?],
+        vec![],
+    );
+    let row = data
+        .store
+        .upsert_follow(
+            Direction::Following,
+            org.id,
+            target.row.id,
+            activity.id.as_str(),
+            FollowState::Pending.as_str(),
+        )
+        .await?;
+    enqueue(data, org.id, &activity, [target.row.inbox.clone()]).await?;
+    Ok(row)
+}
+
+/// Stops following: `Undo(Follow)` to the followed actor, and the relation is forgotten.
+pub async fn unfollow(ctx: &NodeContext, staff: &Staff, actor_ap_id: &str) -> FederationResult<()> {
+    staff.require(&[Role::Editor])?;
+    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let follow = find_follow(ctx, Direction::Following, org.id, actor_ap_id).await?;
+    let our_actor = ctx.urls.actor(&org.handle);
+    let undo = render::activity(
+        &ctx.urls,
+        "Undo",
+        our_actor.clone(),
+        follow_object(
+            &follow.follow_ap_id,
+            our_actor.as_str(),
+            &follow.actor_ap_id,
+        ),
+        vec![url(&follow.actor_ap_id)?],
+        vec![],
+    );
+    ctx.store
+        .delete_follow(Direction::Following, follow.id)
+        .await?;
+    enqueue(ctx, org.id, &undo, [follow.actor_inbox]).await
+}
+
+async fn find_follow(
+    ctx: &NodeContext,
+    direction: Direction,
+    organisation_id: i64,
+    actor_ap_id: &str,
+) -> FederationResult<FollowRow> {
+    let actor = ctx
+        .store
+        .remote_actor_by_ap_id(actor_ap_id)
+        .await?
+        .ok_or(DomainError::NotFound("actor"))?;
+    Ok(ctx
+        .store
+        .follow_by_actor(direction, organisation_id, actor.id)
+        .await?
+        .ok_or(DomainError::NotFound("follow"))?)
+}
+
+/// Sends `Accept` or `Reject` for a follower's Follow to the follower's own inbox.
+pub async fn answer_follow(
+    ctx: &NodeContext,
+    org: &OrganisationRow,
+    follower: &FollowRow,
+    kind: &str,
+) -> FederationResult<()> {
+    let our_actor = ctx.urls.actor(&org.handle);
+    let answer = render::activity(
+        &ctx.urls,
+        kind,
+        our_actor.clone(),
+        follow_object(
+            &follower.follow_ap_id,
+            &follower.actor_ap_id,
+            our_actor.as_str(),
+        ),
+        vec![url(&follower.actor_ap_id)?],
+        vec![],
+    );
+    enqueue(ctx, org.id, &answer, [follower.actor_inbox.clone()]).await
+}
+
+/// Approves (`accept = true`) or refuses a pending or existing follower.
+pub async fn decide_follower(
+    ctx: &NodeContext,
+    staff: &Staff,
+    actor_ap_id: &str,
+    accept: bool,
+) -> FederationResult<()> {
+    staff.require(&[Role::Editor])?;
+    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let follower = find_follow(ctx, Direction::Followers, org.id, actor_ap_id).await?;
+    if accept {
+        ctx.store
+            .set_follow_state(
+                Direction::Followers,
+                follower.id,
+                FollowState::Accepted.as_str(),
+            )
+            .await?;
+        answer_follow(ctx, &org, &follower, "Accept").await
+    } else {
+        ctx.store
+            .delete_follow(Direction::Followers, follower.id)
+            .await?;
+        answer_follow(ctx, &org, &follower, "Reject").await
+    }
+}
+
+async fn announce_post(
+    ctx: &NodeContext,
+    staff: &Staff,
+    kind: &str,
+    post: &PostRow,
+) -> FederationResult<()> {
+    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let note = render::post_note(&ctx.urls, &org.handle, post);
+    let (to, cc) = (note.to.clone(), note.cc.clone());
+    let activity: ActivityJson<_> = if kind == "Delete" {
+        let tomb = serde_json::to_value(render::tombstone(post))
+            .map_err(|e| FederationError::Remote(e.to_string()))?;
+        render::activity(&ctx.urls, kind, ctx.urls.actor(&org.handle), tomb, to, cc)
+    } else {
+        let note =
+            serde_json::to_value(note).map_err(|e| FederationError::Remote(e.to_string()))?;
+        let mut activity =
+            render::activity(&ctx.urls, kind, ctx.urls.actor(&org.handle), note, to, cc);
+        if kind == "Create" {
+            // The same id the outbox shows for this post's Create, as Mastodon does.
+            activity.id = render::create_id(&post.ap_id)?;
+        }
+        activity
+    };
+    deliver_to_followers(ctx, org.id, &activity).await
+}
+
+pub async fn publish_update(
+    ctx: &NodeContext,
+    staff: &Staff,
+    text: &str,
+    visibility: posts::Visibility,
+) -> FederationResult<PostRow> {
+    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let ap_id = ctx.urls.new_update();
+    let post = posts::create_update(
+        ctx.store.as_ref(),
+        staff,
+        ctx.urls.actor(&org.handle).as_str(),
+        ap_id.as_str(),
+        text,
+        visibility,
+    )
+    .await?;
+    announce_post(ctx, staff, "Create", &post).await?;
+    Ok(post)
+}
+
+pub async fn edit_update(
+    ctx: &NodeContext,
+    staff: &Staff,
+    ap_id: &str,
+    text: &str,
+) -> FederationResult<PostRow> {
+    let post = posts::edit_update(ctx.store.as_ref(), staff, ap_id, text).await?;
+    announce_post(ctx, staff, "Update", &post).await?;
+    Ok(post)
+}
+
+pub async fn delete_update(ctx: &NodeContext, staff: &Staff, ap_id: &str) -> FederationResult<()> {
+    let mut post = posts::delete_update(ctx.store.as_ref(), staff, ap_id).await?;
+    post.deleted_at = Some(crate::db::now_ms());
+    announce_post(ctx, staff, "Delete", &post).await
+}
+
+/// Changes the organisation's profile and sends the new actor to followers with `Update`.
+pub async fn update_profile(
+    ctx: &NodeContext,
+    staff: &Staff,
+    name: Option<&str>,
+    summary: Option<&str>,
+    manual_approval: Option<bool>,
+) -> FederationResult<OrganisationRow> {
+    staff.require(&[Role::Admin])?;
+    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let name = name.map(str::trim).unwrap_or(&org.name).to_string();
+    if name.is_empty() {
+        return Err(DomainError::Invalid("name must not be empty".into()).into());
+    }
+    let summary = summary
+        .map(posts::text_to_html)
+        .unwrap_or(org.summary.clone());
+    let org = ctx
+        .store
+        .update_organisation_profile(
+            org.id,
+            &name,
+            &summary,
+            manual_approval.unwrap_or(org.manual_approval),
+        )
+        .await?;
+    let mut actor = render::organisation_actor(&ctx.urls, &org);
+    actor.context = None;
+    let update = render::activity(
+        &ctx.urls,
+        "Update",
+        ctx.urls.actor(&org.handle),
+        actor,
+        vec![Url::parse(super::protocol::PUBLIC)
+            .map_err(|e| FederationError::Remote(e.to_string()))?],
+        vec![ctx.urls.followers(&org.handle)],
+    );
+    deliver_to_followers(ctx, org.id, &update).await?;
+    Ok(org)
+}

@@ -1,0 +1,157 @@
+//! Local data as ActivityPub JSON: the organisation actor, its updates, and activities.
+
+use super::protocol::{
+    context::default_context, ActivityJson, ActorJson, Endpoints, NoteJson, PublicKeyJson,
+    TombstoneJson, PUBLIC,
+};
+use super::Urls;
+use crate::db::{OrganisationRow, PostRow};
+use crate::domain::posts::Visibility;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+pub fn organisation_actor(urls: &Urls, org: &OrganisationRow) -> ActorJson {
+    let id = urls.actor(&org.handle);
+    ActorJson {
+        context: Some(default_context()),
+        kind: "Organization".into(),
+        preferred_username: org.handle.clone(),
+        name: Some(org.name.clone()),
+        summary: Some(org.summary.clone()),
+        inbox: urls.inbox(&org.handle),
+        outbox: Some(urls.outbox(&org.handle)),
+        followers: Some(urls.followers(&org.handle)),
+        following: Some(urls.following(&org.handle)),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(urls.shared_inbox()),
+            extra: Map::new(),
+        }),
+        public_key: PublicKeyJson {
+            id: urls.key_id(&org.handle),
+            owner: id.clone(),
+            public_key_pem: org.public_key_pem.clone(),
+            extra: Map::new(),
+        },
+        manually_approves_followers: Some(org.manual_approval),
+        url: Some(Value::String(id.to_string())),
+        icon: org
+            .icon_url
+            .as_ref()
+            .map(|u| serde_json::json!({ "type": "Image", "url": u })),
+        extra: {
+            let mut extra = Map::new();
+            extra.insert("discoverable".into(), Value::Bool(true));
+            extra.insert(
+                "published".into(),
+                Value::String(timestamp(org.created_at).to_rfc3339()),
+            );
+            extra
+        },
+        id,
+    }
+}
+
+fn timestamp(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn public() -> Url {
+    Url::parse(PUBLIC).expect("static URL")
+}
+
+/// Mastodon's addressing: public posts go `to` Public and `cc` followers; followers-only
+/// posts go `to` followers alone.
+pub fn addressing(urls: &Urls, handle: &str, visibility: Visibility) -> (Vec<Url>, Vec<Url>) {
+    match visibility {
+        Visibility::Public => (vec![public()], vec![urls.followers(handle)]),
+        Visibility::Followers => (vec![urls.followers(handle)], vec![]),
+    }
+}
+
+pub fn post_note(urls: &Urls, handle: &str, post: &PostRow) -> NoteJson {
+    let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Followers);
+    let (to, cc) = addressing(urls, handle, visibility);
+    NoteJson {
+        context: None,
+        kind: "Note".into(),
+        id: Url::parse(&post.ap_id).unwrap_or_else(|_| urls.actor(handle)),
+        attributed_to: urls.actor(handle),
+        content: post.content.clone(),
+        to,
+        cc,
+        published: Some(timestamp(post.published_at)),
+        updated: post.updated_at.map(timestamp),
+        url: Some(Value::String(post.ap_id.clone())),
+        extra: {
+            let mut extra = Map::new();
+            if let Some(source) = &post.source {
+                extra.insert(
+                    "source".into(),
+                    serde_json::json!({ "content": source, "mediaType": "text/plain" }),
+                );
+            }
+            extra
+        },
+    }
+}
+
+pub fn tombstone(post: &PostRow) -> TombstoneJson {
+    TombstoneJson {
+        kind: "Tombstone".into(),
+        id: Url::parse(&post.ap_id).unwrap_or_else(|_| public()),
+        former_type: Some("Note".into()),
+        deleted: post.deleted_at.map(timestamp),
+        extra: Map::new(),
+    }
+}
+
+/// Wraps `object` in an activity of `kind` by `actor`, with a fresh id and the context.
+pub fn activity<O: Serialize>(
+    urls: &Urls,
+    kind: &str,
+    actor: Url,
+    object: O,
+    to: Vec<Url>,
+    cc: Vec<Url>,
+) -> ActivityJson<O> {
+    ActivityJson {
+        context: Some(default_context()),
+        kind: kind.into(),
+        id: urls.new_activity(),
+        actor,
+        object,
+        to,
+        cc,
+        published: Some(Utc::now()),
+        extra: Map::new(),
+    }
+}
+
+/// The id of the `Create` that published a post: stable, so the outbox and the delivered
+/// activity agree.
+pub fn create_id(post_ap_id: &str) -> Result<Url, super::FederationError> {
+    Url::parse(&format!("{post_ap_id}/activity"))
+        .map_err(|e| super::FederationError::Remote(e.to_string()))
+}
+
+/// The `Create` of a post as the outbox lists it.
+pub fn create_activity(
+    urls: &Urls,
+    handle: &str,
+    post: &PostRow,
+) -> Option<ActivityJson<NoteJson>> {
+    let note = post_note(urls, handle, post);
+    Some(ActivityJson {
+        context: None,
+        kind: "Create".into(),
+        id: create_id(&post.ap_id).ok()?,
+        actor: urls.actor(handle),
+        to: note.to.clone(),
+        cc: note.cc.clone(),
+        published: note.published,
+        object: note,
+        extra: Map::new(),
+    })
+}

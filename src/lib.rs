@@ -1,0 +1,10 @@
+//! Gotong: a federated server for humanitarian organisations in the Asia Pacific.
+//!
+//! Layers point one way: `web` → `federation` → `domain` → `db`; `config` is passed in.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod federation;
+pub mod web;

@@ -1,0 +1,201 @@
+//! ActivityPub endpoints: actors, inboxes, outboxes, collections and objects.
+
+use super::error::{ApiError, ApiResult};
+use super::{pages, wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
+use crate::db::actors::Direction;
+use crate::federation::inbox::{receive, IncomingPost};
+use crate::federation::protocol::{
+    context::default_context, OrderedCollection, OrderedCollectionPage,
+};
+use crate::federation::{render, FedData, FederationError};
+use axum::{
+    body::Body,
+    extract::{OriginalUri, Path, Query},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub fn routes() -> Router {
+    Router::new()
+        .route("/o/{handle}", get(actor))
+        .route("/o/{handle}/inbox", post(inbox))
+        .route("/inbox", post(inbox))
+        .route("/o/{handle}/outbox", get(outbox))
+        .route("/o/{handle}/followers", get(followers))
+        .route("/o/{handle}/following", get(following))
+        .route("/updates/{uuid}", get(update))
+}
+
+/// ActivityPub JSON with the media type Mastodon expects.
+fn activity_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    (status, [(header::CONTENT_TYPE, ACTIVITY_JSON)], Json(body)).into_response()
+}
+
+async fn actor(
+    data: FedData,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let org = data
+        .store
+        .organisation_by_handle(&handle)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    if !wants_activity_json(&headers) {
+        return pages::organisation_page(&data, &org).await;
+    }
+    Ok(activity_json(
+        StatusCode::OK,
+        &render::organisation_actor(&data.urls, &org),
+    ))
+}
+
+async fn inbox(
+    data: FedData,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            FederationError::PayloadTooLarge(format!("body larger than {MAX_BODY_BYTES} bytes"))
+        })?;
+    let headers: BTreeMap<String, String> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let path_and_query = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| uri.path().to_string());
+    let received = receive(
+        &data,
+        IncomingPost {
+            path_and_query,
+            headers,
+            body: body.to_vec(),
+        },
+    )
+    .await?;
+    tracing::debug!("inbox: {received:?}");
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<bool>,
+    before: Option<i64>,
+}
+
+const OUTBOX_PAGE_SIZE: i64 = 20;
+
+async fn outbox(
+    data: FedData,
+    Path(handle): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Response> {
+    let org = crate::domain::organisations::by_handle(data.store.as_ref(), &handle).await?;
+    let outbox_id = data.urls.outbox(&org.handle);
+    if q.page != Some(true) {
+        let total = data.store.count_organisation_posts(org.id, true).await?;
+        let collection = OrderedCollection {
+            context: Some(default_context()),
+            kind: "OrderedCollection".into(),
+            id: outbox_id,
+            total_items: total,
+            first: Some(data.urls.outbox_page(&org.handle, None)),
+        };
+        return Ok(activity_json(StatusCode::OK, &collection));
+    }
+    let posts = data
+        .store
+        .organisation_posts(org.id, true, q.before, OUTBOX_PAGE_SIZE)
+        .await?;
+    let next = (posts.len() as i64 == OUTBOX_PAGE_SIZE)
+        .then(|| {
+            posts
+                .last()
+                .map(|p| data.urls.outbox_page(&org.handle, Some(p.id)))
+        })
+        .flatten();
+    let items = posts
+        .iter()
+        .filter_map(|p| render::create_activity(&data.urls, &org.handle, p))
+        .filter_map(|a| serde_json::to_value(a).ok())
+        .collect();
+    let page = OrderedCollectionPage {
+        context: Some(default_context()),
+        kind: "OrderedCollectionPage".into(),
+        id: data.urls.outbox_page(&org.handle, q.before),
+        part_of: outbox_id,
+        next,
+        ordered_items: items,
+    };
+    Ok(activity_json(StatusCode::OK, &page))
+}
+
+/// Follower and following collections show only their size: which organisations and people
+/// follow whom is not published (as Mastodon's "hide network").
+async fn relation_count(data: &FedData, handle: &str, direction: Direction) -> ApiResult<Response> {
+    let org = crate::domain::organisations::by_handle(data.store.as_ref(), handle).await?;
+    let total = data
+        .store
+        .count_follows(direction, org.id, "accepted")
+        .await?;
+    let id = match direction {
+        Direction::Followers => data.urls.followers(&org.handle),
+        Direction::Following => data.urls.following(&org.handle),
+    };
+    let collection = OrderedCollection {
+        context: Some(default_context()),
+        kind: "OrderedCollection".into(),
+        id,
+        total_items: total,
+        first: None,
+    };
+    Ok(activity_json(StatusCode::OK, &collection))
+}
+
+async fn followers(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
+    relation_count(&data, &handle, Direction::Followers).await
+}
+
+async fn following(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
+    relation_count(&data, &handle, Direction::Following).await
+}
+
+/// A local update: the Note, a 410 Tombstone once deleted, and 404 for followers-only posts
+/// (they are delivered to followers, never served to anonymous fetches).
+async fn update(
+    data: FedData,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let ap_id = data.urls.update(&uuid);
+    let post = data
+        .store
+        .post_by_ap_id(ap_id.as_str())
+        .await?
+        .filter(|p| p.organisation_id.is_some() && p.visibility == "public")
+        .ok_or_else(|| ApiError::not_found("update"))?;
+    let org = data
+        .store
+        .organisation_by_id(post.organisation_id.unwrap_or_default())
+        .await?;
+    if post.deleted_at.is_some() {
+        let mut tomb = serde_json::to_value(render::tombstone(&post)).unwrap_or_default();
+        tomb["@context"] = default_context();
+        return Ok(activity_json(StatusCode::GONE, &tomb));
+    }
+    if !wants_activity_json(&headers) {
+        return pages::update_page(&data, &org, &post);
+    }
+    let mut note = render::post_note(&data.urls, &org.handle, &post);
+    note.context = Some(default_context());
+    Ok(activity_json(StatusCode::OK, &note))
+}

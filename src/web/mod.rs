@@ -1,0 +1,107 @@
+//! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and minimal pages.
+//!
+//! The server starts from a bound listener and a shutdown future, so tests run several nodes
+//! in one process.
+
+pub mod activitypub;
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+pub mod wellknown;
+
+use crate::{config::Config, db::Store, federation};
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use axum::{
+    extract::{rejection::JsonRejection, DefaultBodyLimit, FromRequest, Request},
+    http::{header, HeaderMap, StatusCode},
+    Router,
+};
+use error::ApiError;
+use serde::de::DeserializeOwned;
+use std::{future::Future, sync::Arc};
+use tokio::{net::TcpListener, sync::watch};
+
+/// The media type of everything ActivityPub we serve and send.
+pub const ACTIVITY_JSON: &str = "application/activity+json";
+/// Largest request body accepted, inbox or API.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// True when the client asked for ActivityPub JSON rather than a page (ActivityPub §3.2).
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept.contains("application/activity+json")
+                || accept.contains("application/ld+json")
+                || accept.contains("application/json")
+        })
+}
+
+/// JSON request bodies whose rejections are JSON errors too.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let status = match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    ApiError::new(status, rejection.body_text())
+}
+
+pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
+    Router::new()
+        .merge(wellknown::routes())
+        .merge(activitypub::routes())
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(FederationMiddleware::new(federation))
+}
+
+/// Serves a node on `listener` until `shutdown` completes, with its delivery worker and inbox
+/// processor. Both stop with the server; unfinished work stays queued in the database.
+pub async fn launch_with_tcp_listener(
+    config: Config,
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if config.dev {
+        tracing::warn!(
+            "DEVELOPMENT MODE: federating over plain http and to loopback addresses; never use this on a public server"
+        );
+    }
+    let federation = federation::federation_config(Arc::new(config), store).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let context = (*federation).clone();
+    let delivery = tokio::spawn(federation::delivery::run_worker(context, stop_rx.clone()));
+    let processor = tokio::spawn(federation::processing::run_processor(
+        federation.clone(),
+        stop_rx,
+    ));
+    let app = router(federation);
+    tracing::info!("listening on {}", listener.local_addr()?);
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+        })
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = delivery.await;
+    let _ = processor.await;
+    Ok(served?)
+}
