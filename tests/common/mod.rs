@@ -1,0 +1,268 @@
+//! Test harness: real Gotong nodes on 127.0.0.1 ephemeral ports, each with its own database
+//! and its own runtime (so a node can be killed abruptly), federating over signed HTTP.
+#![allow(dead_code)]
+
+use gotong::config::Config;
+use gotong::db::{self, Store};
+use gotong::domain::{accounts, organisations};
+use serde_json::Value;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::sync::oneshot;
+
+/// Where a test's nodes keep their data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Environment variable with a PostgreSQL URL whose user may create databases.
+pub const POSTGRES_ENV: &str = "GOTONG_TEST_POSTGRES_URL";
+
+/// The PostgreSQL server URL, or `None` after printing a clear skip line.
+pub fn postgres_url(test: &str) -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("SKIP {test} on PostgreSQL: {POSTGRES_ENV} is not set");
+            None
+        }
+    }
+}
+
+/// Runs one scenario against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario($crate::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    if $crate::common::postgres_url(stringify!($scenario)).is_some() {
+                        super::$scenario($crate::common::Backend::Postgres).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh, empty database for one node; its URL.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path, name: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/{name}.db", dir.display()),
+        Backend::Postgres => {
+            let server = postgres_url(name).expect("PostgreSQL URL checked by the caller");
+            let db_name = format!("gotong_t_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&server)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {db_name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            let mut url = url::Url::parse(&server).expect("PostgreSQL URL");
+            url.set_path(&format!("/{db_name}"));
+            url.to_string()
+        }
+    }
+}
+
+pub struct TestNode {
+    pub name: String,
+    pub addr: SocketAddr,
+    pub domain: String,
+    pub base: String,
+    pub handle: String,
+    pub actor: String,
+    /// An admin's API token.
+    pub token: String,
+    /// The test's own connection to the node's database, for assertions.
+    pub store: Arc<dyn Store>,
+    pub config: Config,
+    running: Option<Running>,
+}
+
+struct Running {
+    stop: oneshot::Sender<bool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+pub fn config_for(addr: SocketAddr, database_url: &str, handle: &str) -> Config {
+    Config {
+        domain: format!("localhost:{}", addr.port()),
+        listen: addr,
+        database_url: database_url.to_string(),
+        dev: true,
+        org_handle: handle.to_string(),
+        org_name: format!("Organisation {handle}"),
+        delivery_retry_base_secs: 1,
+        http_timeout_secs: 5,
+        ..Config::default()
+    }
+}
+
+impl TestNode {
+    /// Creates the database, the organisation `handle` and an admin token, then starts.
+    pub async fn start(backend: Backend, dir: &std::path::Path, handle: &str) -> TestNode {
+        let database_url = fresh_database(backend, dir, handle).await;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = config_for(addr, &database_url, handle);
+        let store = db::connect(&database_url).await.expect("database");
+        let boot = organisations::bootstrap(store.as_ref(), handle, &config.org_name)
+            .await
+            .expect("bootstrap")
+            .expect("fresh database bootstraps");
+        let admin = store
+            .account_by_username(&boot.admin_username)
+            .await
+            .expect("query")
+            .expect("admin exists");
+        let token = accounts::mint_token(store.as_ref(), admin.id, accounts::TokenPurpose::Api, "t")
+            .await
+            .expect("token");
+        let base = config.base_url();
+        let mut node = TestNode {
+            name: handle.to_string(),
+            addr,
+            domain: config.domain.clone(),
+            actor: format!("{base}/o/{handle}"),
+            base,
+            handle: handle.to_string(),
+            token,
+            store,
+            config,
+            running: None,
+        };
+        node.run(listener);
+        node
+    }
+
+    fn run(&mut self, listener: std::net::TcpListener) {
+        let (stop, stop_rx) = oneshot::channel::<bool>();
+        let config = self.config.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let graceful = runtime.block_on(async move {
+                listener.set_nonblocking(true).expect("nonblocking");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let store = db::connect(&config.database_url).await.expect("node database");
+                let (graceful_tx, graceful_rx) = oneshot::channel::<()>();
+                let server = gotong::web::launch_with_tcp_listener(config, store, listener, async {
+                    let _ = graceful_rx.await;
+                });
+                tokio::pin!(server);
+                tokio::select! {
+                    result = &mut server => { result.expect("node ran"); true }
+                    graceful = stop_rx => {
+                        if graceful.unwrap_or(true) {
+                            let _ = graceful_tx.send(());
+                            let _ = server.await;
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                }
+            });
+            if graceful {
+                drop(runtime);
+            } else {
+                // A crash: every task of the node is dropped where it stands.
+                runtime.shutdown_background();
+            }
+        });
+        self.running = Some(Running { stop, thread });
+    }
+
+    /// Stops gracefully (`graceful = true`) or drops everything mid-flight like a crash.
+    pub fn stop(&mut self, graceful: bool) {
+        if let Some(running) = self.running.take() {
+            let _ = running.stop.send(graceful);
+            let _ = running.thread.join();
+        }
+    }
+
+    /// Starts again on the same port and database.
+    pub fn restart(&mut self) {
+        self.stop(true);
+        let listener = std::net::TcpListener::bind(self.addr).expect("rebind the same port");
+        self.run(listener);
+    }
+
+    pub fn start_again(&mut self) {
+        let listener = std::net::TcpListener::bind(self.addr).expect("rebind the same port");
+        self.run(listener);
+    }
+
+    pub fn account(&self) -> String {
+        format!("{}@{}", self.handle, self.domain)
+    }
+
+    /// Calls the staff API with the admin token; returns status and JSON body (or Null).
+    pub async fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.api_as(&self.token, method, path, body).await
+    }
+
+    pub async fn api_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let client = reqwest::Client::new();
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        self.stop(false);
+    }
+}
+
+/// Polls `check` until it returns `Some`, or panics after `secs` seconds naming `what`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {secs}s waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
