@@ -133,12 +133,13 @@ impl Config {
                     cause: e.message().to_string(),
                 })?;
         }
-        let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-            ConfigError::Invalid {
-                name: "configuration".into(),
-                cause: e.message().to_string(),
-            }
-        })?;
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Invalid {
+                    name: "configuration".into(),
+                    cause: e.message().to_string(),
+                })?;
         config.validate()?;
         Ok(config)
     }
@@ -267,7 +268,10 @@ mod tests {
         let err = Config::load(None, env(&[("GOTONG_DEV", "maybe")])).unwrap_err();
         assert!(err.to_string().contains("GOTONG_DEV"), "{err}");
         let err = Config::load(None, env(&[("GOTONG_HTTP_TIMEOUT_SECS", "ten")])).unwrap_err();
-        assert!(err.to_string().contains("GOTONG_HTTP_TIMEOUT_SECS"), "{err}");
+        assert!(
+            err.to_string().contains("GOTONG_HTTP_TIMEOUT_SECS"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -30,11 +30,17 @@ async fn feed(node: &TestNode) -> Vec<Value> {
 /// Has `follower` follow `followed` and waits until both sides say accepted.
 async fn follow(follower: &TestNode, followed: &TestNode) {
     let (status, body) = follower
-        .api("POST", "/api/v1/following", Some(json!({ "handle": followed.account() })))
+        .api(
+            "POST",
+            "/api/v1/following",
+            Some(json!({ "handle": followed.account() })),
+        )
         .await;
     assert_eq!(status, 202, "{body}");
     eventually(10, "follow accepted", || async {
-        (follow_state(follower, "/api/v1/following", &followed.actor).await.as_deref()
+        (follow_state(follower, "/api/v1/following", &followed.actor)
+            .await
+            .as_deref()
             == Some("accepted"))
         .then_some(())
     })
@@ -56,7 +62,9 @@ async fn follow_publish_edit_delete_unfollow(backend: Backend) {
 
     follow(&a, &b).await;
     assert_eq!(
-        follow_state(&b, "/api/v1/followers", &a.actor).await.as_deref(),
+        follow_state(&b, "/api/v1/followers", &a.actor)
+            .await
+            .as_deref(),
         Some("accepted")
     );
 
@@ -66,40 +74,73 @@ async fn follow_publish_edit_delete_unfollow(backend: Backend) {
         feed(&a).await.into_iter().find(|p| p["url"] == url)
     })
     .await;
-    assert!(received["content"].as_str().unwrap_or_default().contains("Legal aid clinic"));
+    assert!(received["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Legal aid clinic"));
     assert_eq!(received["author"], b.actor);
 
     let id = post["id"].as_str().expect("id");
     let (status, _) = b
-        .api("PATCH", &format!("/api/v1/updates/{id}"), Some(json!({ "text": "Clinic opens Tuesday" })))
+        .api(
+            "PATCH",
+            &format!("/api/v1/updates/{id}"),
+            Some(json!({ "text": "Clinic opens Tuesday" })),
+        )
         .await;
     assert_eq!(status, 200);
     eventually(10, "edit reaches the follower", || async {
         feed(&a).await.into_iter().find(|p| {
-            p["url"] == url && p["content"].as_str().unwrap_or_default().contains("Tuesday")
+            p["url"] == url
+                && p["content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("Tuesday")
         })
     })
     .await;
 
-    let (status, _) = b.api("DELETE", &format!("/api/v1/updates/{id}"), None).await;
+    let (status, _) = b
+        .api("DELETE", &format!("/api/v1/updates/{id}"), None)
+        .await;
     assert_eq!(status, 204);
     eventually(10, "delete removes the follower's copy", || async {
-        a.store.post_by_ap_id(&url).await.expect("query").is_none().then_some(())
+        a.store
+            .post_by_ap_id(&url)
+            .await
+            .expect("query")
+            .is_none()
+            .then_some(())
     })
     .await;
 
     let (status, _) = a
-        .api("DELETE", &format!("/api/v1/following?actor={}", b.actor), None)
+        .api(
+            "DELETE",
+            &format!("/api/v1/following?actor={}", b.actor),
+            None,
+        )
         .await;
     assert_eq!(status, 204);
     eventually(10, "unfollow reaches the followed node", || async {
-        follow_state(&b, "/api/v1/followers", &a.actor).await.is_none().then_some(())
+        follow_state(&b, "/api/v1/followers", &a.actor)
+            .await
+            .is_none()
+            .then_some(())
     })
     .await;
     let after = publish(&b, "Published after the unfollow").await;
-    let org = b.store.organisation_by_handle("bravo").await.expect("q").expect("org");
+    let org = b
+        .store
+        .organisation_by_handle("bravo")
+        .await
+        .expect("q")
+        .expect("org");
     assert_eq!(
-        b.store.count_follows(Direction::Followers, org.id, "accepted").await.expect("count"),
+        b.store
+            .count_follows(Direction::Followers, org.id, "accepted")
+            .await
+            .expect("count"),
         0
     );
     assert!(a
@@ -116,48 +157,80 @@ async fn manual_approval_accept_and_reject(backend: Backend) {
     let b = TestNode::start(backend, dir.path(), "bravo").await;
     let c = TestNode::start(backend, dir.path(), "charlie").await;
     let (status, _) = b
-        .api("PATCH", "/api/v1/organisation", Some(json!({ "manual_approval": true })))
+        .api(
+            "PATCH",
+            "/api/v1/organisation",
+            Some(json!({ "manual_approval": true })),
+        )
         .await;
     assert_eq!(status, 200);
 
     for follower in [&a, &c] {
         let (status, _) = follower
-            .api("POST", "/api/v1/following", Some(json!({ "handle": b.account() })))
+            .api(
+                "POST",
+                "/api/v1/following",
+                Some(json!({ "handle": b.account() })),
+            )
             .await;
         assert_eq!(status, 202);
     }
     for follower in [&a, &c] {
-        eventually(10, "follow request is pending at the followed node", || async {
-            (follow_state(&b, "/api/v1/followers", &follower.actor).await.as_deref()
-                == Some("pending"))
-            .then_some(())
-        })
+        eventually(
+            10,
+            "follow request is pending at the followed node",
+            || async {
+                (follow_state(&b, "/api/v1/followers", &follower.actor)
+                    .await
+                    .as_deref()
+                    == Some("pending"))
+                .then_some(())
+            },
+        )
         .await;
     }
     assert_eq!(
-        follow_state(&a, "/api/v1/following", &b.actor).await.as_deref(),
+        follow_state(&a, "/api/v1/following", &b.actor)
+            .await
+            .as_deref(),
         Some("pending")
     );
 
     let (status, _) = b
-        .api("POST", "/api/v1/followers/accept", Some(json!({ "actor": a.actor })))
+        .api(
+            "POST",
+            "/api/v1/followers/accept",
+            Some(json!({ "actor": a.actor })),
+        )
         .await;
     assert_eq!(status, 204);
     let (status, _) = b
-        .api("POST", "/api/v1/followers/reject", Some(json!({ "actor": c.actor })))
+        .api(
+            "POST",
+            "/api/v1/followers/reject",
+            Some(json!({ "actor": c.actor })),
+        )
         .await;
     assert_eq!(status, 204);
     eventually(10, "accept arrives", || async {
-        (follow_state(&a, "/api/v1/following", &b.actor).await.as_deref() == Some("accepted"))
-            .then_some(())
+        (follow_state(&a, "/api/v1/following", &b.actor)
+            .await
+            .as_deref()
+            == Some("accepted"))
+        .then_some(())
     })
     .await;
     eventually(10, "reject arrives", || async {
-        (follow_state(&c, "/api/v1/following", &b.actor).await.as_deref() == Some("rejected"))
-            .then_some(())
+        (follow_state(&c, "/api/v1/following", &b.actor)
+            .await
+            .as_deref()
+            == Some("rejected"))
+        .then_some(())
     })
     .await;
-    assert!(follow_state(&b, "/api/v1/followers", &c.actor).await.is_none());
+    assert!(follow_state(&b, "/api/v1/followers", &c.actor)
+        .await
+        .is_none());
 
     let post = publish(&b, "Only for approved followers").await;
     let url = post["url"].as_str().expect("url").to_string();
@@ -176,7 +249,11 @@ async fn three_nodes_two_followers(backend: Backend) {
     follow(&a, &b).await;
     follow(&c, &b).await;
     let (status, body) = b
-        .api("POST", "/api/v1/updates", Some(json!({ "text": "Followers only", "visibility": "followers" })))
+        .api(
+            "POST",
+            "/api/v1/updates",
+            Some(json!({ "text": "Followers only", "visibility": "followers" })),
+        )
         .await;
     assert_eq!(status, 201, "{body}");
     let url = body["url"].as_str().expect("url").to_string();
@@ -195,8 +272,14 @@ async fn three_nodes_two_followers(backend: Backend) {
         .iter()
         .filter_map(|d| d["inbox"].as_str())
         .collect();
-    assert!(inboxes.contains(&format!("{}/inbox", a.base).as_str()), "{deliveries}");
-    assert!(inboxes.contains(&format!("{}/inbox", c.base).as_str()), "{deliveries}");
+    assert!(
+        inboxes.contains(&format!("{}/inbox", a.base).as_str()),
+        "{deliveries}"
+    );
+    assert!(
+        inboxes.contains(&format!("{}/inbox", c.base).as_str()),
+        "{deliveries}"
+    );
     // A followers-only post is not served to anonymous fetches.
     let status = reqwest::Client::new()
         .get(&url)

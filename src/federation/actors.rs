@@ -6,7 +6,6 @@ use crate::db::{NewRemoteActor, RemoteActorRow};
 use activitypub_federation::{
     config::Data,
     fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
-    protocol::verification::verify_domains_match,
     traits::{Actor, Object},
 };
 use chrono::{DateTime, Utc};
@@ -89,14 +88,17 @@ impl Object for RemoteActor {
         expected_domain: &Url,
         _data: &Data<NodeContext>,
     ) -> FederationResult<()> {
-        verify_domains_match(&json.id, expected_domain)
-            .map_err(|_| FederationError::Forbidden("actor id is on another domain".into()))?;
+        if !super::same_origin(&json.id, expected_domain) {
+            return Err(FederationError::Forbidden(
+                "actor id is on another server".into(),
+            ));
+        }
         if json.public_key.owner != json.id {
             return Err(FederationError::Forbidden(
                 "actor's public key belongs to someone else".into(),
             ));
         }
-        if json.inbox.host_str() != json.id.host_str() {
+        if !super::same_origin(&json.inbox, &json.id) {
             return Err(FederationError::Forbidden(
                 "actor's inbox is on another host".into(),
             ));

@@ -5,7 +5,6 @@ use super::actors::{fetch_actor, refetch_actor, RemoteActor};
 use super::protocol::{ActivityJson, ObjectRef};
 use super::signatures::{self, SignatureError, UnverifiedSignature};
 use super::{FedData, FederationError, FederationResult};
-use activitypub_federation::protocol::verification::verify_domains_match;
 use std::collections::BTreeMap;
 use url::Url;
 
@@ -38,9 +37,11 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
         .map_err(unauthorized)?;
     signatures::verify_digest(post.headers.get("digest"), &post.body).map_err(unauthorized)?;
     let activity = parse_activity(&post.body)?;
-    verify_domains_match(&activity.id, &activity.actor).map_err(|_| {
-        FederationError::Forbidden("activity id and actor are on different hosts".into())
-    })?;
+    if !super::same_origin(&activity.id, &activity.actor) {
+        return Err(FederationError::Forbidden(
+            "activity id and actor are on different servers".into(),
+        ));
+    }
     let signer = match verified_signer(data, &signature).await {
         Ok(signer) => signer,
         Err(_) if is_self_delete(&activity) => return Ok(Received::Ignored),

@@ -20,6 +20,13 @@ use activitypub_federation::config::{Data, FederationConfig};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
+/// True when both URLs belong to the same server: scheme, host and port alike. (The
+/// federation crate's `verify_domains_match` ignores ports, which tells two servers on one
+/// host apart too loosely.)
+pub fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.origin() == b.origin()
+}
+
 /// What every part of a running node shares: passed in, never global.
 #[derive(Clone)]
 pub struct NodeContext {

@@ -127,9 +127,10 @@ impl TestNode {
             .await
             .expect("query")
             .expect("admin exists");
-        let token = accounts::mint_token(store.as_ref(), admin.id, accounts::TokenPurpose::Api, "t")
-            .await
-            .expect("token");
+        let token =
+            accounts::mint_token(store.as_ref(), admin.id, accounts::TokenPurpose::Api, "t")
+                .await
+                .expect("token");
         let base = config.base_url();
         let mut node = TestNode {
             name: handle.to_string(),
@@ -159,11 +160,14 @@ impl TestNode {
             let graceful = runtime.block_on(async move {
                 listener.set_nonblocking(true).expect("nonblocking");
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let store = db::connect(&config.database_url).await.expect("node database");
+                let store = db::connect(&config.database_url)
+                    .await
+                    .expect("node database");
                 let (graceful_tx, graceful_rx) = oneshot::channel::<()>();
-                let server = gotong::web::launch_with_tcp_listener(config, store, listener, async {
-                    let _ = graceful_rx.await;
-                });
+                let server =
+                    gotong::web::launch_with_tcp_listener(config, store, listener, async {
+                        let _ = graceful_rx.await;
+                    });
                 tokio::pin!(server);
                 tokio::select! {
                     result = &mut server => { result.expect("node ran"); true }

@@ -1,0 +1,107 @@
+//! Nothing accepted is lost: deliveries survive a follower being down, a restart and a crash.
+
+mod common;
+
+use common::{eventually, tempdir, Backend, TestNode};
+use serde_json::json;
+
+on_both_databases!(
+    follower_down_receives_backlog_in_order,
+    crash_with_pending_deliveries_loses_nothing,
+);
+
+async fn follow(follower: &TestNode, followed: &TestNode) {
+    let (status, body) = follower
+        .api(
+            "POST",
+            "/api/v1/following",
+            Some(json!({ "handle": followed.account() })),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    eventually(10, "follow accepted", || async {
+        let (_, list) = follower.api("GET", "/api/v1/following", None).await;
+        list.as_array()?
+            .iter()
+            .any(|f| f["actor"] == followed.actor && f["state"] == "accepted")
+            .then_some(())
+    })
+    .await;
+}
+
+async fn publish_three(node: &TestNode) -> Vec<String> {
+    let mut urls = Vec::new();
+    for n in 1..=3 {
+        let (status, post) = node
+            .api(
+                "POST",
+                "/api/v1/updates",
+                Some(json!({ "text": format!("Bulletin {n}") })),
+            )
+            .await;
+        assert_eq!(status, 201, "{post}");
+        urls.push(post["url"].as_str().expect("url").to_string());
+    }
+    urls
+}
+
+/// Waits until the follower holds every post, and checks they arrived in publishing order.
+async fn assert_received_in_order(follower: &TestNode, urls: &[String]) {
+    let mut ids = Vec::new();
+    for url in urls {
+        let post = eventually(30, "backlog delivered", || async {
+            follower.store.post_by_ap_id(url).await.expect("query")
+        })
+        .await;
+        ids.push(post.id);
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "posts arrived out of order");
+}
+
+async fn wait_for_failed_attempt(sender: &TestNode) {
+    eventually(15, "a failed delivery attempt is recorded", || async {
+        let states = sender.store.destination_states().await.expect("query");
+        states
+            .iter()
+            .any(|d| d.pending > 0 && d.last_error.is_some())
+            .then_some(())
+    })
+    .await;
+}
+
+async fn follower_down_receives_backlog_in_order(backend: Backend) {
+    let dir = tempdir();
+    let mut a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&a, &b).await;
+
+    a.stop(true);
+    let urls = publish_three(&b).await;
+    wait_for_failed_attempt(&b).await;
+
+    a.start_again();
+    assert_received_in_order(&a, &urls).await;
+    eventually(15, "queue drained", || async {
+        let states = b.store.destination_states().await.expect("query");
+        states.iter().all(|d| d.pending == 0).then_some(())
+    })
+    .await;
+}
+
+async fn crash_with_pending_deliveries_loses_nothing(backend: Backend) {
+    let dir = tempdir();
+    let mut a = TestNode::start(backend, dir.path(), "alpha").await;
+    let mut b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&a, &b).await;
+
+    a.stop(true);
+    let urls = publish_three(&b).await;
+    wait_for_failed_attempt(&b).await;
+    // The sender dies without any chance to clean up, while its queue is full.
+    b.stop(false);
+    a.start_again();
+    b.start_again();
+    assert_received_in_order(&a, &urls).await;
+}
