@@ -10,6 +10,7 @@ on_both_databases!(
     follow_publish_edit_delete_unfollow,
     manual_approval_accept_and_reject,
     three_nodes_two_followers,
+    rotated_key_is_refetched,
 );
 
 async fn follow_state(node: &TestNode, path: &str, actor: &str) -> Option<String> {
@@ -289,4 +290,57 @@ async fn three_nodes_two_followers(backend: Backend) {
         .expect("fetch")
         .status();
     assert_eq!(status, 404);
+}
+
+/// A peer that cached our old key fetches the actor again when a signature fails, so a
+/// rotated key keeps federation working.
+async fn rotated_key_is_refetched(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&a, &b).await;
+    let old_key = b
+        .store
+        .remote_actor_by_ap_id(&a.actor)
+        .await
+        .expect("query")
+        .expect("bravo cached alpha")
+        .public_key_pem;
+    let org = a
+        .store
+        .organisation_by_handle("alpha")
+        .await
+        .expect("q")
+        .expect("org");
+    let rotated = gotong::domain::organisations::rotate_keys(a.store.as_ref(), org.id)
+        .await
+        .expect("rotate");
+    assert_ne!(rotated.public_key_pem, old_key);
+
+    let (status, _) = a
+        .api(
+            "DELETE",
+            &format!("/api/v1/following?actor={}", b.actor),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    eventually(
+        15,
+        "the Undo signed with the new key is accepted",
+        || async {
+            follow_state(&b, "/api/v1/followers", &a.actor)
+                .await
+                .is_none()
+                .then_some(())
+        },
+    )
+    .await;
+    let cached = b
+        .store
+        .remote_actor_by_ap_id(&a.actor)
+        .await
+        .expect("query")
+        .expect("still known");
+    assert_eq!(cached.public_key_pem, rotated.public_key_pem);
 }

@@ -36,6 +36,12 @@ pub trait OrganisationStore {
         summary: &str,
         manual_approval: bool,
     ) -> DbResult<OrganisationRow>;
+    async fn set_organisation_keys(
+        &self,
+        id: i64,
+        public_key_pem: &str,
+        private_key_pem: &str,
+    ) -> DbResult<()>;
 }
 
 both_backends! { impl OrganisationStore {
@@ -91,5 +97,20 @@ both_backends! { impl OrganisationStore {
         .bind(manual_approval)
         .fetch_one(&self.pool)
         .await?)
+    }
+
+    async fn set_organisation_keys(
+        &self,
+        id: i64,
+        public_key_pem: &str,
+        private_key_pem: &str,
+    ) -> DbResult<()> {
+        sqlx::query("UPDATE organisations SET public_key_pem = $2, private_key_pem = $3 WHERE id = $1")
+            .bind(id)
+            .bind(public_key_pem)
+            .bind(private_key_pem)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }}

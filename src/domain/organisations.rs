@@ -60,6 +60,18 @@ pub async fn create_organisation(
         .await?)
 }
 
+/// Replaces the organisation's key pair. Peers notice when our next signature fails with the
+/// key they cached and fetch the actor again; `federation::outbound` also announces it.
+pub async fn rotate_keys(store: &dyn Store, organisation_id: i64) -> DomainResult<Organisation> {
+    let (public_key_pem, private_key_pem) = tokio::task::spawn_blocking(generate_key_pair)
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))??;
+    store
+        .set_organisation_keys(organisation_id, &public_key_pem, &private_key_pem)
+        .await?;
+    Ok(store.organisation_by_id(organisation_id).await?)
+}
+
 pub async fn by_handle(store: &dyn Store, handle: &str) -> DomainResult<Organisation> {
     store
         .organisation_by_handle(handle)

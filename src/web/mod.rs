@@ -14,7 +14,7 @@ use crate::{config::Config, db::Store, federation};
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::{
     extract::{rejection::JsonRejection, DefaultBodyLimit, FromRequest, Request},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     Router,
 };
 use error::ApiError;
@@ -53,13 +53,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Keeps axum's statuses (400 unreadable JSON, 422 wrong shape, 413 too large, 415 not JSON)
+/// but answers in our JSON error format.
 fn json_rejection(rejection: JsonRejection) -> ApiError {
-    let status = match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    ApiError::new(status, rejection.body_text())
+    ApiError::new(rejection.status(), rejection.body_text())
 }
 
 pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {

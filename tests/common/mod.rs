@@ -85,6 +85,8 @@ pub struct TestNode {
     pub actor: String,
     /// An admin's API token.
     pub token: String,
+    /// The one-time setup token printed at first start (not yet spent).
+    pub setup_token: String,
     /// The test's own connection to the node's database, for assertions.
     pub store: Arc<dyn Store>,
     pub config: Config,
@@ -140,6 +142,7 @@ impl TestNode {
             base,
             handle: handle.to_string(),
             token,
+            setup_token: boot.setup_token,
             store,
             config,
             running: None,
