@@ -1,0 +1,178 @@
+//! The `gotong` binary as an operator uses it: first start, restart, accounts and tokens.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn gotong(dir: &std::path::Path, port: u16) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gotong"));
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GOTONG_DEV", "true")
+        .env("GOTONG_DOMAIN", format!("localhost:{port}"))
+        .env("GOTONG_LISTEN", format!("127.0.0.1:{port}"))
+        .env("GOTONG_ORG_HANDLE", "prc")
+        .env("GOTONG_ORG_NAME", "Philippine Red Cross (example)")
+        .env("GOTONG_LOG", "warn");
+    cmd
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Starts `serve` and returns it with everything it printed up to "listening on".
+fn serve(dir: &std::path::Path, port: u16) -> (Child, String) {
+    let mut child = gotong(dir, port)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn gotong");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut printed = String::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.contains("listening on") {
+                return (child, printed);
+            }
+        }
+    }
+    let _ = child.kill();
+    panic!("gotong serve did not start; printed:\n{printed}");
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn first_start_bootstraps_once_and_the_setup_token_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let (child, printed) = serve(dir.path(), port);
+    assert!(
+        printed.contains("Created organisation @prc@localhost"),
+        "{printed}"
+    );
+    let token = printed
+        .split('"')
+        .find(|part| part.starts_with("gt_"))
+        .expect("setup token printed")
+        .to_string();
+    assert!(
+        dir.path().join("data/gotong.db").exists(),
+        "SQLite file under ./data"
+    );
+    let response = reqwest::blocking::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/v1/setup"))
+        .json(&serde_json::json!({ "token": token, "password": "a long passphrase" }))
+        .send()
+        .expect("setup request");
+    assert_eq!(response.status().as_u16(), 200);
+    stop(child);
+
+    let (child, printed) = serve(dir.path(), port);
+    assert!(
+        !printed.contains("Created organisation"),
+        "created twice:\n{printed}"
+    );
+    stop(child);
+}
+
+#[test]
+fn accounts_and_tokens_are_scriptable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let created = gotong(dir.path(), port)
+        .args([
+            "account",
+            "create",
+            "--username",
+            "editor1",
+            "--role",
+            "editor",
+        ])
+        .args(["--password", "a long passphrase"])
+        .output()
+        .expect("run");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let minted = gotong(dir.path(), port)
+        .args(["token", "create", "--username", "editor1"])
+        .output()
+        .expect("run");
+    assert!(minted.status.success());
+    let token = String::from_utf8(minted.stdout)
+        .expect("utf8")
+        .trim()
+        .to_string();
+    assert!(token.starts_with("gt_"), "{token}");
+
+    let (child, _) = serve(dir.path(), port);
+    let me: serde_json::Value = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{port}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .expect("me")
+        .json()
+        .expect("json");
+    stop(child);
+    assert_eq!(me["username"], "editor1");
+    assert_eq!(me["role"], "editor");
+
+    let duplicate = gotong(dir.path(), port)
+        .args([
+            "account",
+            "create",
+            "--username",
+            "editor1",
+            "--role",
+            "editor",
+        ])
+        .output()
+        .expect("run");
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+}
+
+#[test]
+fn an_invalid_setting_stops_the_start_and_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = gotong(dir.path(), free_port())
+        .env("GOTONG_LISTEN", "not-an-address")
+        .arg("serve")
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("GOTONG_LISTEN"));
+    let output = gotong(dir.path(), free_port())
+        .env("GOTONG_COLOUR", "red")
+        .arg("serve")
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown setting GOTONG_COLOUR"));
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing is created on a refused start"
+    );
+}
