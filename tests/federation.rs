@@ -11,6 +11,7 @@ on_both_databases!(
     manual_approval_accept_and_reject,
     three_nodes_two_followers,
     rotated_key_is_refetched,
+    profile_update_reaches_followers,
 );
 
 async fn follow_state(node: &TestNode, path: &str, actor: &str) -> Option<String> {
@@ -343,4 +344,39 @@ async fn rotated_key_is_refetched(backend: Backend) {
         .expect("query")
         .expect("still known");
     assert_eq!(cached.public_key_pem, rotated.public_key_pem);
+}
+
+async fn profile_update_reaches_followers(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&a, &b).await;
+    let change = json!({
+        "name": "Bravo Red Crescent",
+        "summary": "Migrant support <desk>",
+        "icon_url": "https://bravo.example/logo.png",
+    });
+    let (status, org) = b.api("PATCH", "/api/v1/organisation", Some(change)).await;
+    assert_eq!(status, 200, "{org}");
+    assert_eq!(org["summary"], "<p>Migrant support &lt;desk&gt;</p>");
+    let seen = eventually(10, "follower refreshes the actor", || async {
+        a.store
+            .remote_actor_by_ap_id(&b.actor)
+            .await
+            .expect("query")
+            .filter(|actor| actor.name == "Bravo Red Crescent")
+    })
+    .await;
+    assert_eq!(
+        seen.icon_url.as_deref(),
+        Some("https://bravo.example/logo.png")
+    );
+    let (status, _) = b
+        .api(
+            "PATCH",
+            "/api/v1/organisation",
+            Some(json!({ "icon_url": "javascript:alert(1)" })),
+        )
+        .await;
+    assert_eq!(status, 422);
 }

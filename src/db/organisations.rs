@@ -31,10 +31,7 @@ pub trait OrganisationStore {
     async fn list_organisations(&self) -> DbResult<Vec<OrganisationRow>>;
     async fn update_organisation_profile(
         &self,
-        id: i64,
-        name: &str,
-        summary: &str,
-        manual_approval: bool,
+        profile: &OrganisationRow,
     ) -> DbResult<OrganisationRow>;
     async fn set_organisation_keys(
         &self,
@@ -80,21 +77,17 @@ both_backends! { impl OrganisationStore {
             .await?)
     }
 
-    async fn update_organisation_profile(
-        &self,
-        id: i64,
-        name: &str,
-        summary: &str,
-        manual_approval: bool,
-    ) -> DbResult<OrganisationRow> {
+    /// Stores the row's name, summary, icon and approval setting (keys and handle stay).
+    async fn update_organisation_profile(&self, p: &OrganisationRow) -> DbResult<OrganisationRow> {
         Ok(sqlx::query_as(
-            "UPDATE organisations SET name = $2, summary = $3, manual_approval = $4
+            "UPDATE organisations SET name = $2, summary = $3, icon_url = $4, manual_approval = $5
              WHERE id = $1 RETURNING *",
         )
-        .bind(id)
-        .bind(name)
-        .bind(summary)
-        .bind(manual_approval)
+        .bind(p.id)
+        .bind(&p.name)
+        .bind(&p.summary)
+        .bind(&p.icon_url)
+        .bind(p.manual_approval)
         .fetch_one(&self.pool)
         .await?)
     }

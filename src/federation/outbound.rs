@@ -212,41 +212,56 @@ pub async fn delete_update(ctx: &NodeContext, staff: &Staff, ap_id: &str) -> Fed
     announce_post(ctx, staff, "Delete", &post).await
 }
 
+/// What staff may change in their organisation's profile; `None` keeps the current value.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ProfileChange {
+    pub name: Option<String>,
+    /// Plain text, shown as paragraphs.
+    pub summary: Option<String>,
+    /// An http(s) image URL; an empty string removes the icon.
+    pub icon_url: Option<String>,
+    pub manual_approval: Option<bool>,
+}
+
 /// Changes the organisation's profile and sends the new actor to followers with `Update`.
 pub async fn update_profile(
     ctx: &NodeContext,
     staff: &Staff,
-    name: Option<&str>,
-    summary: Option<&str>,
-    manual_approval: Option<bool>,
+    change: ProfileChange,
 ) -> FederationResult<OrganisationRow> {
     staff.require(&[Role::Admin])?;
-    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
-    let name = name.map(str::trim).unwrap_or(&org.name).to_string();
-    if name.is_empty() {
-        return Err(DomainError::Invalid("name must not be empty".into()).into());
+    let mut org = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    if let Some(name) = change.name {
+        if name.trim().is_empty() {
+            return Err(DomainError::Invalid("name must not be empty".into()).into());
+        }
+        org.name = name.trim().to_string();
     }
-    let summary = summary
-        .map(posts::text_to_html)
-        .unwrap_or(org.summary.clone());
-    let org = ctx
-        .store
-        .update_organisation_profile(
-            org.id,
-            &name,
-            &summary,
-            manual_approval.unwrap_or(org.manual_approval),
-        )
-        .await?;
+    if let Some(summary) = change.summary {
+        org.summary = posts::text_to_html(&summary);
+    }
+    if let Some(icon) = change.icon_url {
+        org.icon_url = match icon.trim() {
+            "" => None,
+            url if url.starts_with("https://") || url.starts_with("http://") => {
+                Url::parse(url).map_err(|e| DomainError::Invalid(format!("icon_url: {e}")))?;
+                Some(url.to_string())
+            }
+            _ => return Err(DomainError::Invalid("icon_url must be an http(s) URL".into()).into()),
+        };
+    }
+    org.manual_approval = change.manual_approval.unwrap_or(org.manual_approval);
+    let org = ctx.store.update_organisation_profile(&org).await?;
     let mut actor = render::organisation_actor(&ctx.urls, &org);
     actor.context = None;
+    let public =
+        Url::parse(super::protocol::PUBLIC).map_err(|e| FederationError::Remote(e.to_string()))?;
     let update = render::activity(
         &ctx.urls,
         "Update",
         ctx.urls.actor(&org.handle),
         actor,
-        vec![Url::parse(super::protocol::PUBLIC)
-            .map_err(|e| FederationError::Remote(e.to_string()))?],
+        vec![public],
         vec![ctx.urls.followers(&org.handle)],
     );
     deliver_to_followers(ctx, org.id, &update).await?;

@@ -70,6 +70,7 @@ pub fn organisation_json(data: &FedData, org: &crate::db::OrganisationRow) -> Va
         "name": org.name,
         "summary": org.summary,
         "actor": data.urls.actor(&org.handle),
+        "icon_url": org.icon_url,
         "manual_approval": org.manual_approval,
     })
 }
@@ -101,26 +102,12 @@ async fn create_account(
     ))
 }
 
-#[derive(Deserialize)]
-struct ProfileRequest {
-    name: Option<String>,
-    summary: Option<String>,
-    manual_approval: Option<bool>,
-}
-
 /// Changes the organisation's profile and tells followers with `Update`.
 async fn update_organisation(
     data: FedData,
     Authenticated(staff): Authenticated,
-    JsonBody(req): JsonBody<ProfileRequest>,
+    JsonBody(change): JsonBody<outbound::ProfileChange>,
 ) -> ApiResult<Json<Value>> {
-    let org = outbound::update_profile(
-        &data,
-        &staff,
-        req.name.as_deref(),
-        req.summary.as_deref(),
-        req.manual_approval,
-    )
-    .await?;
+    let org = outbound::update_profile(&data, &staff, change).await?;
     Ok(Json(organisation_json(&data, &org)))
 }
