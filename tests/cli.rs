@@ -52,7 +52,7 @@ fn serve(dir: &std::path::Path, port: u16) -> (Child, String) {
             }
         }
     }
-    let _ = child.kill();
+    stop(child);
     panic!("gotong serve did not start; printed:\n{printed}");
 }
 
