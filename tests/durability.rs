@@ -2,32 +2,13 @@
 
 mod common;
 
-use common::{eventually, tempdir, Backend, TestNode};
+use common::{eventually, follow, tempdir, Backend, TestNode};
 use serde_json::json;
 
 on_both_databases!(
     follower_down_receives_backlog_in_order,
     crash_with_pending_deliveries_loses_nothing,
 );
-
-async fn follow(follower: &TestNode, followed: &TestNode) {
-    let (status, body) = follower
-        .api(
-            "POST",
-            "/api/v1/following",
-            Some(json!({ "handle": followed.account() })),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    eventually(10, "follow accepted", || async {
-        let (_, list) = follower.api("GET", "/api/v1/following", None).await;
-        list.as_array()?
-            .iter()
-            .any(|f| f["actor"] == followed.actor && f["state"] == "accepted")
-            .then_some(())
-    })
-    .await;
-}
 
 async fn publish_three(node: &TestNode) -> Vec<String> {
     let mut urls = Vec::new();

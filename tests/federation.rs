@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::{eventually, tempdir, Backend, TestNode};
+use common::{eventually, feed, follow, follow_state, publish, tempdir, Backend, TestNode};
 use gotong::db::actors::Direction;
-use serde_json::{json, Value};
+use serde_json::json;
 
 on_both_databases!(
     follow_publish_edit_delete_unfollow,
@@ -13,49 +13,6 @@ on_both_databases!(
     rotated_key_is_refetched,
     profile_update_reaches_followers,
 );
-
-async fn follow_state(node: &TestNode, path: &str, actor: &str) -> Option<String> {
-    let (status, list) = node.api("GET", path, None).await;
-    assert_eq!(status, 200, "{list}");
-    list.as_array()?
-        .iter()
-        .find(|f| f["actor"] == actor)
-        .map(|f| f["state"].as_str().unwrap_or_default().to_string())
-}
-
-async fn feed(node: &TestNode) -> Vec<Value> {
-    let (status, feed) = node.api("GET", "/api/v1/feed", None).await;
-    assert_eq!(status, 200, "{feed}");
-    feed.as_array().cloned().unwrap_or_default()
-}
-
-/// Has `follower` follow `followed` and waits until both sides say accepted.
-async fn follow(follower: &TestNode, followed: &TestNode) {
-    let (status, body) = follower
-        .api(
-            "POST",
-            "/api/v1/following",
-            Some(json!({ "handle": followed.account() })),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    eventually(10, "follow accepted", || async {
-        (follow_state(follower, "/api/v1/following", &followed.actor)
-            .await
-            .as_deref()
-            == Some("accepted"))
-        .then_some(())
-    })
-    .await;
-}
-
-async fn publish(node: &TestNode, text: &str) -> Value {
-    let (status, post) = node
-        .api("POST", "/api/v1/updates", Some(json!({ "text": text })))
-        .await;
-    assert_eq!(status, 201, "{post}");
-    post
-}
 
 async fn follow_publish_edit_delete_unfollow(backend: Backend) {
     let dir = tempdir();

@@ -5,7 +5,7 @@
 use gotong::config::Config;
 use gotong::db::{self, Store};
 use gotong::domain::{accounts, organisations};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::sync::oneshot;
 
@@ -272,4 +272,44 @@ where
 
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
+}
+
+/// The state of the relation with `actor` in `/api/v1/following` or `/api/v1/followers`.
+pub async fn follow_state(node: &TestNode, path: &str, actor: &str) -> Option<String> {
+    let (status, list) = node.api("GET", path, None).await;
+    assert_eq!(status, 200, "{list}");
+    list.as_array()?
+        .iter()
+        .find(|f| f["actor"] == actor)
+        .map(|f| f["state"].as_str().unwrap_or_default().to_string())
+}
+
+/// The node's home feed.
+pub async fn feed(node: &TestNode) -> Vec<Value> {
+    let (status, feed) = node.api("GET", "/api/v1/feed", None).await;
+    assert_eq!(status, 200, "{feed}");
+    feed.as_array().cloned().unwrap_or_default()
+}
+
+/// Has `follower` follow `followed` and waits until the follow is accepted.
+pub async fn follow(follower: &TestNode, followed: &TestNode) {
+    let handle = json!({ "handle": followed.account() });
+    let (status, body) = follower
+        .api("POST", "/api/v1/following", Some(handle))
+        .await;
+    assert_eq!(status, 202, "{body}");
+    eventually(10, "follow accepted", || async {
+        let state = follow_state(follower, "/api/v1/following", &followed.actor).await;
+        (state.as_deref() == Some("accepted")).then_some(())
+    })
+    .await;
+}
+
+/// Publishes a public update; returns the API's answer.
+pub async fn publish(node: &TestNode, text: &str) -> Value {
+    let (status, post) = node
+        .api("POST", "/api/v1/updates", Some(json!({ "text": text })))
+        .await;
+    assert_eq!(status, 201, "{post}");
+    post
 }
