@@ -155,7 +155,8 @@ async fn announce_post(
 ) -> FederationResult<()> {
     let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
     let note = render::post_note(&ctx.urls, &org.handle, post);
-    let (to, cc) = (note.to.clone(), note.cc.clone());
+    let visibility = posts::Visibility::parse(&post.visibility)?;
+    let (to, cc) = render::addressing(&ctx.urls, &org.handle, visibility);
     let activity: ActivityJson<_> = if kind == "Delete" {
         let tomb = serde_json::to_value(render::tombstone(post))
             .map_err(|e| FederationError::Remote(e.to_string()))?;

@@ -1,7 +1,7 @@
 //! What received activities do: run out of the request by a worker over the stored inbox.
 
 use super::actors::{fetch_actor, refetch_actor};
-use super::protocol::{is_public, ActivityJson, NoteJson, ObjectRef};
+use super::protocol::{is_public, values, ActivityJson, NoteJson, ObjectRef};
 use super::{outbound, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, InboxRow};
 use crate::domain::{follows::FollowState, posts, DomainError};
@@ -189,25 +189,23 @@ async fn on_create_or_update(data: &FedData, activity: &Incoming) -> FederationR
             "object is attributed to someone other than the sender".into(),
         ));
     }
-    let public = note
-        .to
-        .iter()
-        .chain(&note.cc)
-        .any(|a| is_public(a.as_str()));
-    let published = note.published.map(|t| t.timestamp_millis());
+    let public = values::all(&note.to)
+        .chain(values::all(&note.cc))
+        .any(is_public);
+    let published = note.published.as_ref().and_then(|t| t.millis());
     posts::receive_remote_post(
         data.store.as_ref(),
         posts::RemotePost {
             ap_id: note.id.as_str(),
             author_ap_id: note.attributed_to.as_str(),
-            html: &note.content,
+            html: note.content.as_deref().unwrap_or_default(),
             visibility: if public {
                 posts::Visibility::Public
             } else {
                 posts::Visibility::Followers
             },
             published_at: published.unwrap_or_else(crate::db::now_ms),
-            updated_at: note.updated.map(|t| t.timestamp_millis()),
+            updated_at: note.updated.as_ref().and_then(|t| t.millis()),
         },
     )
     .await?;

@@ -1,8 +1,8 @@
 //! Local data as ActivityPub JSON: the organisation actor, its updates, and activities.
 
 use super::protocol::{
-    context::default_context, ActivityJson, ActorJson, Endpoints, NoteJson, PublicKeyJson,
-    TombstoneJson, PUBLIC,
+    context::default_context, ActivityJson, ActorJson, Addresses, Endpoints, NoteJson,
+    PublicKeyJson, Timestamp, TombstoneJson, PUBLIC,
 };
 use super::Urls;
 use crate::db::{OrganisationRow, PostRow};
@@ -78,11 +78,11 @@ pub fn post_note(urls: &Urls, handle: &str, post: &PostRow) -> NoteJson {
         kind: "Note".into(),
         id: Url::parse(&post.ap_id).unwrap_or_else(|_| urls.actor(handle)),
         attributed_to: urls.actor(handle),
-        content: post.content.clone(),
-        to,
-        cc,
-        published: Some(timestamp(post.published_at)),
-        updated: post.updated_at.map(timestamp),
+        content: Some(post.content.clone()),
+        to: Addresses::of(to),
+        cc: Addresses::of(cc),
+        published: Some(Timestamp::from_millis(post.published_at)),
+        updated: post.updated_at.map(Timestamp::from_millis),
         url: Some(Value::String(post.ap_id.clone())),
         extra: {
             let mut extra = Map::new();
@@ -102,7 +102,7 @@ pub fn tombstone(post: &PostRow) -> TombstoneJson {
         kind: "Tombstone".into(),
         id: Url::parse(&post.ap_id).unwrap_or_else(|_| public()),
         former_type: Some("Note".into()),
-        deleted: post.deleted_at.map(timestamp),
+        deleted: post.deleted_at.map(Timestamp::from_millis),
         extra: Map::new(),
     }
 }
@@ -122,9 +122,9 @@ pub fn activity<O: Serialize>(
         id: urls.new_activity(),
         actor,
         object,
-        to,
-        cc,
-        published: Some(Utc::now()),
+        to: Addresses::of(to),
+        cc: Addresses::of(cc),
+        published: Some(Utc::now().into()),
         extra: Map::new(),
     }
 }
@@ -150,7 +150,7 @@ pub fn create_activity(
         actor: urls.actor(handle),
         to: note.to.clone(),
         cc: note.cc.clone(),
-        published: note.published,
+        published: note.published.clone(),
         object: note,
         extra: Map::new(),
     })

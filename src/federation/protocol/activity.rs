@@ -3,8 +3,7 @@
 //! The type is a string rather than an enum so that an activity Gotong does not handle still
 //! parses, is acknowledged and then ignored, as ActivityPub §7 expects of a lenient receiver.
 
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
-use chrono::{DateTime, Utc};
+use super::values::{Addresses, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
@@ -18,20 +17,12 @@ pub struct ActivityJson<O = Value> {
     pub id: Url,
     pub actor: Url,
     pub object: O,
-    #[serde(
-        default,
-        deserialize_with = "deserialize_one_or_many",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub to: Vec<Url>,
-    #[serde(
-        default,
-        deserialize_with = "deserialize_one_or_many",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub cc: Vec<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published: Option<DateTime<Utc>>,
+    pub to: Option<Addresses>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Addresses>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Timestamp>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

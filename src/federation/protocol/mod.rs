@@ -8,11 +8,13 @@ pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod note;
+pub mod values;
 
 pub use activity::{ActivityJson, ObjectRef};
 pub use actor::{ActorJson, Endpoints, PublicKeyJson};
 pub use collection::{OrderedCollection, OrderedCollectionPage};
 pub use note::{NoteJson, TombstoneJson};
+pub use values::{Addresses, Timestamp};
 
 /// The special collection that makes an object public (ActivityPub §5.6).
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";

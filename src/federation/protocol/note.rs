@@ -1,7 +1,6 @@
 //! `Note` (an organisation update) and `Tombstone` (what is left after a delete).
 
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
-use chrono::{DateTime, Utc};
+use super::values::{Addresses, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
@@ -15,16 +14,17 @@ pub struct NoteJson {
     pub kind: String,
     pub id: Url,
     pub attributed_to: Url,
-    #[serde(default)]
-    pub content: String,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    pub to: Vec<Url>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    pub cc: Vec<Url>,
+    /// HTML; absent on some posts (a Lemmy link post has none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published: Option<DateTime<Utc>>,
+    pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<DateTime<Utc>>,
+    pub to: Option<Addresses>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Addresses>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Value>,
     #[serde(flatten)]
@@ -40,7 +40,7 @@ pub struct TombstoneJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<DateTime<Utc>>,
+    pub deleted: Option<Timestamp>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
