@@ -27,14 +27,21 @@ async fn publish_three(node: &TestNode) -> Vec<String> {
 }
 
 /// Waits until the follower holds every post, and checks they arrived in publishing order.
-async fn assert_received_in_order(follower: &TestNode, urls: &[String]) {
+async fn assert_received_in_order(sender: &TestNode, follower: &TestNode, urls: &[String]) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(45);
     let mut ids = Vec::new();
     for url in urls {
-        let post = eventually(30, "backlog delivered", || async {
-            follower.store.post_by_ap_id(url).await.expect("query")
-        })
-        .await;
-        ids.push(post.id);
+        loop {
+            if let Some(post) = follower.store.post_by_ap_id(url).await.expect("query") {
+                ids.push(post.id);
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                let states = sender.store.destination_states().await.expect("query");
+                panic!("backlog not delivered: {url} missing; sender's queue: {states:#?}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
     let mut sorted = ids.clone();
     sorted.sort();
@@ -63,7 +70,7 @@ async fn follower_down_receives_backlog_in_order(backend: Backend) {
     wait_for_failed_attempt(&b).await;
 
     a.start_again();
-    assert_received_in_order(&a, &urls).await;
+    assert_received_in_order(&b, &a, &urls).await;
     eventually(15, "queue drained", || async {
         let states = b.store.destination_states().await.expect("query");
         states.iter().all(|d| d.pending == 0).then_some(())
@@ -84,5 +91,5 @@ async fn crash_with_pending_deliveries_loses_nothing(backend: Backend) {
     b.stop(false);
     a.start_again();
     b.start_again();
-    assert_received_in_order(&a, &urls).await;
+    assert_received_in_order(&b, &a, &urls).await;
 }

@@ -403,7 +403,7 @@ mod reads {
             .is_some_and(|c| c.starts_with("tag:")));
         assert_eq!(n.extra["tag"][0]["href"], GOTONG_ORG);
         assert_eq!(n.extra["attachment"][0]["focalPoint"][0], -0.25);
-        assert_eq!(n.extra["summary"], Value::Null);
+        assert_eq!(n.summary, None);
     }
 
     #[test]
@@ -696,7 +696,7 @@ mod reads {
             p.published.as_ref().and_then(|t| t.datetime()),
             Some(at(2024, 5, 21, 12, 30, 45) + Duration::microseconds(221_907))
         );
-        assert_eq!(p.extra["name"], "72-hour flood checklist");
+        assert_eq!(p.name.as_deref(), Some("72-hour flood checklist"));
         assert_eq!(p.extra["mediaType"], "text/html");
         assert_eq!(p.extra["source"]["mediaType"], "text/markdown");
         assert_eq!(p.extra["audience"], COMMUNITY);
@@ -711,8 +711,8 @@ mod reads {
         // A link post has no body; the title and the link are what there is.
         assert_eq!(p.content, None);
         assert_eq!(
-            p.extra["name"],
-            "Regional agency publishes updated evacuation maps"
+            p.name.as_deref(),
+            Some("Regional agency publishes updated evacuation maps")
         );
         assert_eq!(
             p.extra["attachment"][0]["href"],
