@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{eventually, tempdir, Backend, TestNode};
+use common::{eventually, send, signed_post, tempdir, Backend, TestNode};
 use gotong::federation::signatures::sign_request;
 use serde_json::{json, Value};
 
@@ -13,39 +13,6 @@ on_both_databases!(
     replayed_activity_is_stored_once,
     unknown_activity_type_is_acknowledged_and_ignored,
 );
-
-/// Signs `body` as `signer`'s organisation (a real actor whose key the receiver fetches).
-async fn signed_post(
-    signer: &TestNode,
-    to: &TestNode,
-    body: &[u8],
-    key_pem: Option<&str>,
-) -> (u16, Value) {
-    let org = signer
-        .store
-        .organisation_by_handle(&signer.handle)
-        .await
-        .expect("query")
-        .expect("org");
-    let url = url::Url::parse(&format!("{}/inbox", to.base)).expect("url");
-    let key_id = format!("{}#main-key", signer.actor);
-    let pem = key_pem.unwrap_or(&org.private_key_pem);
-    let headers = sign_request("POST", &url, Some(body), None, &key_id, pem).expect("sign");
-    send(
-        reqwest::Client::new()
-            .post(url)
-            .headers(headers)
-            .body(body.to_vec()),
-    )
-    .await
-}
-
-async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 fn follow_of(signer: &TestNode, target: &TestNode, n: u32) -> Vec<u8> {
     serde_json::to_vec(&json!({

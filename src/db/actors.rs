@@ -20,6 +20,8 @@ pub struct RemoteActorRow {
     pub url: Option<String>,
     pub icon_url: Option<String>,
     pub fetched_at: i64,
+    /// Gotong's `gotongDirectory` collection, when the actor is a Gotong organisation.
+    pub directory: Option<String>,
 }
 
 pub struct NewRemoteActor<'a> {
@@ -37,6 +39,7 @@ pub struct NewRemoteActor<'a> {
     pub public_key_pem: &'a str,
     pub url: Option<&'a str>,
     pub icon_url: Option<&'a str>,
+    pub directory: Option<&'a str>,
 }
 
 /// One follow relation, in either direction, joined with the remote actor's id and inboxes.
@@ -87,6 +90,11 @@ pub trait ActorStore {
     async fn upsert_remote_actor(&self, actor: NewRemoteActor<'_>) -> DbResult<RemoteActorRow>;
     async fn remote_actor_by_ap_id(&self, ap_id: &str) -> DbResult<Option<RemoteActorRow>>;
     async fn remote_actor_by_key_id(&self, key_id: &str) -> DbResult<Option<RemoteActorRow>>;
+    async fn remote_actor_by_handle(
+        &self,
+        username: &str,
+        domain: &str,
+    ) -> DbResult<Option<RemoteActorRow>>;
     /// Creates or replaces the relation between a local organisation and a remote actor.
     async fn upsert_follow(
         &self,
@@ -128,11 +136,13 @@ both_backends! { impl ActorStore {
     async fn upsert_remote_actor(&self, a: NewRemoteActor<'_>) -> DbResult<RemoteActorRow> {
         Ok(sqlx::query_as(
             "INSERT INTO remote_actors (ap_id, kind, username, domain, name, summary, inbox,
-                 shared_inbox, outbox, followers, key_id, public_key_pem, url, icon_url, fetched_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 shared_inbox, outbox, followers, key_id, public_key_pem, url, icon_url, fetched_at,
+                 directory)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              ON CONFLICT (ap_id) DO UPDATE SET kind = $2, username = $3, domain = $4, name = $5,
                  summary = $6, inbox = $7, shared_inbox = $8, outbox = $9, followers = $10,
-                 key_id = $11, public_key_pem = $12, url = $13, icon_url = $14, fetched_at = $15
+                 key_id = $11, public_key_pem = $12, url = $13, icon_url = $14, fetched_at = $15,
+                 directory = $16
              RETURNING *",
         )
         .bind(a.ap_id)
@@ -150,6 +160,7 @@ both_backends! { impl ActorStore {
         .bind(a.url)
         .bind(a.icon_url)
         .bind(now_ms())
+        .bind(a.directory)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -164,6 +175,18 @@ both_backends! { impl ActorStore {
     async fn remote_actor_by_key_id(&self, key_id: &str) -> DbResult<Option<RemoteActorRow>> {
         Ok(sqlx::query_as("SELECT * FROM remote_actors WHERE key_id = $1")
             .bind(key_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn remote_actor_by_handle(
+        &self,
+        username: &str,
+        domain: &str,
+    ) -> DbResult<Option<RemoteActorRow>> {
+        Ok(sqlx::query_as("SELECT * FROM remote_actors WHERE username = $1 AND domain = $2")
+            .bind(username)
+            .bind(domain)
             .fetch_optional(&self.pool)
             .await?)
     }

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod deliveries;
+pub mod directory;
 pub mod inbox;
 pub mod organisations;
 pub mod postgres;
@@ -16,15 +17,24 @@ pub mod sqlite;
 pub use accounts::{AccountRow, AccountStore, NewAccount, TokenRow};
 pub use actors::{ActorStore, FollowRow, NewRemoteActor, RemoteActorRow};
 pub use deliveries::{DeliveryHead, DeliveryStore, DestinationState, NewActivity};
+pub use directory::{DirectoryQuery, DirectoryStore, SearchHit};
 pub use inbox::{InboxRow, InboxStore};
 pub use organisations::{NewOrganisation, OrganisationRow, OrganisationStore};
-pub use posts::{NewPost, PostRow, PostStore};
+pub use posts::{NewPost, PostFields, PostRow, PostStore};
 
 use std::sync::Arc;
 
 /// Everything the rest of the node may ask of the database.
 pub trait Store:
-    OrganisationStore + AccountStore + ActorStore + PostStore + DeliveryStore + InboxStore + Send + Sync
+    OrganisationStore
+    + AccountStore
+    + ActorStore
+    + PostStore
+    + DirectoryStore
+    + DeliveryStore
+    + InboxStore
+    + Send
+    + Sync
 {
     /// Which database this is, for logs and NodeInfo.
     fn backend(&self) -> &'static str;

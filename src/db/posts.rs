@@ -1,4 +1,5 @@
-//! Posts: local organisation updates and copies of remote ones received from followed actors.
+//! Posts: everything organisations publish (updates, programs, practices, advocacy notes,
+//! referral offers), local ones and copies of remote ones, with their filter facets.
 
 use super::{both_backends, now_ms, DbResult};
 
@@ -10,25 +11,46 @@ pub struct PostRow {
     pub organisation_id: Option<i64>,
     pub author_ap_id: String,
     pub visibility: String,
+    pub name: String,
+    pub summary: String,
     pub content: String,
     pub source: Option<String>,
+    /// The kind's structured fields as JSON.
+    pub data: Option<String>,
+    /// Free tags, space-separated.
+    pub tags: String,
+    pub search_text: String,
     pub published_at: i64,
     pub updated_at: Option<i64>,
+    pub expires_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub received_at: i64,
 }
 
+/// What a write sets, for a new post and for an edit alike.
+pub struct PostFields<'a> {
+    pub kind: &'a str,
+    pub visibility: &'a str,
+    pub name: &'a str,
+    pub summary: &'a str,
+    pub content: &'a str,
+    pub source: Option<&'a str>,
+    pub data: Option<&'a str>,
+    pub tags: &'a str,
+    /// Extra words search should find the post by (vocabulary labels, areas...).
+    pub search_text: &'a str,
+    pub expires_at: Option<i64>,
+    pub facets: &'a [(&'static str, String)],
+}
+
 pub struct NewPost<'a> {
     pub ap_id: &'a str,
-    pub kind: &'a str,
     /// Set for posts written on this node.
     pub organisation_id: Option<i64>,
     pub author_ap_id: &'a str,
-    pub visibility: &'a str,
-    pub content: &'a str,
-    pub source: Option<&'a str>,
     pub published_at: i64,
     pub updated_at: Option<i64>,
+    pub fields: PostFields<'a>,
 }
 
 #[async_trait::async_trait]
@@ -37,20 +59,20 @@ pub trait PostStore {
     /// Stores a remote post, or refreshes the stored copy when the id is known.
     async fn upsert_remote_post(&self, post: NewPost<'_>) -> DbResult<PostRow>;
     async fn post_by_ap_id(&self, ap_id: &str) -> DbResult<Option<PostRow>>;
-    async fn update_post_content(
+    async fn update_post(
         &self,
         id: i64,
-        content: &str,
-        source: Option<&str>,
+        fields: PostFields<'_>,
         updated_at: i64,
     ) -> DbResult<PostRow>;
     /// Keeps a local post's id as a tombstone: content gone, `deleted_at` set.
     async fn tombstone_post(&self, id: i64) -> DbResult<()>;
     async fn delete_post(&self, id: i64) -> DbResult<()>;
-    /// A local organisation's posts, newest first, ids below `before` when given.
+    /// A local organisation's posts of one kind (or all), newest first, ids below `before`.
     async fn organisation_posts(
         &self,
         organisation_id: i64,
+        kind: Option<&str>,
         public_only: bool,
         before: Option<i64>,
         limit: i64,
@@ -68,47 +90,69 @@ pub trait PostStore {
         before: Option<i64>,
         limit: i64,
     ) -> DbResult<Vec<PostRow>>;
+    async fn post_facets(&self, post_id: i64) -> DbResult<Vec<(String, String)>>;
 }
+
+/// Replaces a post's facets inside the caller's transaction.
+macro_rules! replace_facets {
+    ($tx:expr, $post_id:expr, $facets:expr) => {{
+        sqlx::query("DELETE FROM post_facets WHERE post_id = $1")
+            .bind($post_id)
+            .execute(&mut *$tx)
+            .await?;
+        for (facet, value) in $facets {
+            sqlx::query(
+                "INSERT INTO post_facets (post_id, facet, value) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($post_id)
+            .bind(*facet)
+            .bind(value)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+const INSERT_POST: &str = "INSERT INTO posts (ap_id, organisation_id, author_ap_id, published_at,
+        updated_at, received_at, kind, visibility, name, summary, content, source, data, tags,
+        search_text, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 both_backends! { impl PostStore {
     async fn insert_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
-        Ok(sqlx::query_as(
-            "INSERT INTO posts (ap_id, kind, organisation_id, author_ap_id, visibility, content,
-                 source, published_at, updated_at, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *",
-        )
-        .bind(p.ap_id)
-        .bind(p.kind)
-        .bind(p.organisation_id)
-        .bind(p.author_ap_id)
-        .bind(p.visibility)
-        .bind(p.content)
-        .bind(p.source)
-        .bind(p.published_at)
-        .bind(p.updated_at)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await?)
+        let f = &p.fields;
+        let mut tx = self.pool.begin().await?;
+        let row: PostRow = sqlx::query_as(&format!("{INSERT_POST} RETURNING *"))
+            .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
+            .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
+            .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
+            .bind(f.search_text).bind(f.expires_at)
+            .fetch_one(&mut *tx)
+            .await?;
+        replace_facets!(tx, row.id, f.facets);
+        tx.commit().await?;
+        Ok(row)
     }
 
     async fn upsert_remote_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
-        Ok(sqlx::query_as(
-            "INSERT INTO posts (ap_id, kind, organisation_id, author_ap_id, visibility, content,
-                 source, published_at, updated_at, received_at)
-             VALUES ($1, $2, NULL, $3, $4, $5, NULL, $6, $7, $8)
-             ON CONFLICT (ap_id) DO UPDATE SET visibility = $4, content = $5, updated_at = $7
-             RETURNING *",
-        )
-        .bind(p.ap_id)
-        .bind(p.kind)
-        .bind(p.author_ap_id)
-        .bind(p.visibility)
-        .bind(p.content)
-        .bind(p.published_at)
-        .bind(p.updated_at)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await?)
+        let f = &p.fields;
+        let mut tx = self.pool.begin().await?;
+        let row: PostRow = sqlx::query_as(&format!(
+            "{INSERT_POST} ON CONFLICT (ap_id) DO UPDATE SET updated_at = $5, kind = $7,
+                 visibility = $8, name = $9, summary = $10, content = $11, data = $13,
+                 tags = $14, search_text = $15, expires_at = $16
+             RETURNING *"
+        ))
+        .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
+        .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
+        .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
+        .bind(f.search_text).bind(f.expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        replace_facets!(tx, row.id, f.facets);
+        tx.commit().await?;
+        Ok(row)
     }
 
     async fn post_by_ap_id(&self, ap_id: &str) -> DbResult<Option<PostRow>> {
@@ -118,30 +162,37 @@ both_backends! { impl PostStore {
             .await?)
     }
 
-    async fn update_post_content(
-        &self,
-        id: i64,
-        content: &str,
-        source: Option<&str>,
-        updated_at: i64,
-    ) -> DbResult<PostRow> {
-        Ok(sqlx::query_as(
-            "UPDATE posts SET content = $2, source = $3, updated_at = $4 WHERE id = $1 RETURNING *",
+    async fn update_post(&self, id: i64, f: PostFields<'_>, updated_at: i64) -> DbResult<PostRow> {
+        let mut tx = self.pool.begin().await?;
+        let row: PostRow = sqlx::query_as(
+            "UPDATE posts SET updated_at = $2, kind = $3, visibility = $4, name = $5, summary = $6,
+                 content = $7, source = $8, data = $9, tags = $10, search_text = $11,
+                 expires_at = $12
+             WHERE id = $1 RETURNING *",
         )
-        .bind(id)
-        .bind(content)
-        .bind(source)
-        .bind(updated_at)
-        .fetch_one(&self.pool)
-        .await?)
+        .bind(id).bind(updated_at).bind(f.kind).bind(f.visibility).bind(f.name).bind(f.summary)
+        .bind(f.content).bind(f.source).bind(f.data).bind(f.tags).bind(f.search_text)
+        .bind(f.expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        replace_facets!(tx, row.id, f.facets);
+        tx.commit().await?;
+        Ok(row)
     }
 
     async fn tombstone_post(&self, id: i64) -> DbResult<()> {
-        sqlx::query("UPDATE posts SET content = '', source = NULL, deleted_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE posts SET name = '', summary = '', content = '', source = NULL, data = NULL,
+                 tags = '', search_text = '', deleted_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let none: &[(&'static str, String)] = &[];
+        replace_facets!(tx, id, none);
+        tx.commit().await?;
         Ok(())
     }
 
@@ -156,6 +207,7 @@ both_backends! { impl PostStore {
     async fn organisation_posts(
         &self,
         organisation_id: i64,
+        kind: Option<&str>,
         public_only: bool,
         before: Option<i64>,
         limit: i64,
@@ -163,12 +215,14 @@ both_backends! { impl PostStore {
         Ok(sqlx::query_as(
             "SELECT * FROM posts WHERE organisation_id = $1 AND deleted_at IS NULL
                AND ($2 = FALSE OR visibility = 'public') AND ($3 IS NULL OR id < $3)
+               AND ($5 IS NULL OR kind = $5)
              ORDER BY id DESC LIMIT $4",
         )
         .bind(organisation_id)
         .bind(public_only)
         .bind(before)
         .bind(limit)
+        .bind(kind)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -216,6 +270,15 @@ both_backends! { impl PostStore {
         .bind(organisation_id)
         .bind(before)
         .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn post_facets(&self, post_id: i64) -> DbResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT facet, value FROM post_facets WHERE post_id = $1 ORDER BY facet, value",
+        )
+        .bind(post_id)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -5,8 +5,10 @@
 
 pub mod accounts;
 pub mod follows;
+pub mod objects;
 pub mod organisations;
 pub mod posts;
+pub mod vocab;
 
 use crate::db::DbError;
 

@@ -1,21 +1,23 @@
-//! Organisation updates (short news items): visibility, text to HTML, edit and delete rules,
-//! and the rules for keeping copies of remote posts.
+//! Publishing: drafts of every kind (updates, programs, practices, advocacy notes, offers),
+//! visibility, text to HTML, edit and delete rules, and the rules for keeping remote copies.
 
-use super::{accounts::Role, accounts::Staff, DomainError, DomainResult};
-use crate::db::{NewPost, PostRow, Store};
+use super::objects::{Details, ObjectKind};
+use super::{accounts::Role, accounts::Staff, vocab, DomainError, DomainResult};
+use crate::db::{NewPost, PostFields, PostRow, Store};
 
 pub type Post = PostRow;
 
-/// The only post kind so far; programs and practices will join it.
-pub const KIND_UPDATE: &str = "update";
-
-/// Longest update an editor may publish, in characters.
+/// Longest body text, in characters (updates are kept short like a news item).
 pub const MAX_UPDATE_CHARS: usize = 5000;
+pub const MAX_BODY_CHARS: usize = 50_000;
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_SUMMARY_CHARS: usize = 1000;
 
 /// Who may see a post: everyone, or only the organisation's accepted followers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
+    #[default]
     Public,
     Followers,
 }
@@ -39,21 +41,36 @@ impl Visibility {
     }
 }
 
+/// What staff write: common fields and the kind's own.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Title; required for everything but updates.
+    pub name: String,
+    /// A sentence or two, plain text.
+    pub summary: String,
+    /// The body, plain text (blank lines make paragraphs).
+    pub text: String,
+    pub tags: Vec<String>,
+    pub visibility: Visibility,
+    pub details: Details,
+}
+
 /// Plain text as HTML: escaped, blank lines make paragraphs, single newlines make `<br>`.
 pub fn text_to_html(text: &str) -> String {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-            .replace('\'', "&#39;")
-    };
     text.trim()
         .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| format!("<p>{}</p>", escape(p).replace('\n', "<br>")))
         .collect()
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Remote HTML reduced to safe formatting: no scripts, event handlers, styles or
@@ -65,89 +82,235 @@ pub fn sanitize_html(html: &str) -> String {
         .to_string()
 }
 
-fn validate_text(text: &str) -> DomainResult<()> {
-    let chars = text.trim().chars().count();
-    if chars == 0 {
-        return Err(DomainError::Invalid("text must not be empty".into()));
-    }
-    if chars > MAX_UPDATE_CHARS {
+/// The plain text of an HTML fragment: tags dropped, entities decoded.
+pub fn html_text(html: &str) -> String {
+    ammonia::Builder::empty()
+        .clean(html)
+        .to_string()
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+fn check_length(field: &str, value: &str, max: usize) -> DomainResult<()> {
+    let n = value.chars().count();
+    if n > max {
         return Err(DomainError::Invalid(format!(
-            "text is {chars} characters; the limit is {MAX_UPDATE_CHARS}"
+            "{field} is {n} characters; the limit is {max}"
         )));
     }
     Ok(())
 }
 
-/// Stores a new update written by `staff` for their organisation under the id `ap_id`.
-pub async fn create_update(
+impl Draft {
+    fn validate(&self) -> DomainResult<()> {
+        let kind = self.details.kind();
+        if kind == ObjectKind::Update {
+            if self.text.trim().is_empty() {
+                return Err(DomainError::Invalid("text must not be empty".into()));
+            }
+            check_length("text", &self.text, MAX_UPDATE_CHARS)?;
+        } else {
+            if self.name.trim().is_empty() {
+                return Err(DomainError::Invalid("name must not be empty".into()));
+            }
+            check_length("text", &self.text, MAX_BODY_CHARS)?;
+        }
+        check_length("name", &self.name, MAX_NAME_CHARS)?;
+        check_length("summary", &self.summary, MAX_SUMMARY_CHARS)?;
+        vocab::check_tags(&self.tags)?;
+        self.details.validate()
+    }
+}
+
+/// A draft prepared for storage; `fields()` borrows from it.
+struct Prepared {
+    kind: ObjectKind,
+    visibility: Visibility,
+    name: String,
+    summary: String,
+    content: String,
+    source: Option<String>,
+    data: Option<String>,
+    tags: String,
+    search_text: String,
+    expires_at: Option<i64>,
+    facets: Vec<(&'static str, String)>,
+}
+
+impl Prepared {
+    fn new(
+        name: &str,
+        summary: &str,
+        content: String,
+        source: Option<String>,
+        tags: &[String],
+        visibility: Visibility,
+        details: &Details,
+    ) -> Prepared {
+        let mut facets = details.facets();
+        facets.extend(tags.iter().map(|t| ("tag", t.to_lowercase())));
+        let search_text = [html_text(&content), tags.join(" "), details.search_terms()].join(" ");
+        Prepared {
+            kind: details.kind(),
+            visibility,
+            name: name.trim().to_string(),
+            summary: summary.trim().to_string(),
+            content,
+            source,
+            data: details.to_json().map(|v| v.to_string()),
+            tags: tags.join(" "),
+            search_text,
+            expires_at: details.expires_at(),
+            facets,
+        }
+    }
+
+    fn from_draft(draft: &Draft) -> Prepared {
+        Prepared::new(
+            &draft.name,
+            &draft.summary,
+            text_to_html(&draft.text),
+            Some(draft.text.trim().to_string()),
+            &draft.tags,
+            draft.visibility,
+            &draft.details,
+        )
+    }
+
+    fn fields(&self) -> PostFields<'_> {
+        PostFields {
+            kind: self.kind.as_str(),
+            visibility: self.visibility.as_str(),
+            name: &self.name,
+            summary: &self.summary,
+            content: &self.content,
+            source: self.source.as_deref(),
+            data: self.data.as_deref(),
+            tags: &self.tags,
+            search_text: &self.search_text,
+            expires_at: self.expires_at,
+            facets: &self.facets,
+        }
+    }
+}
+
+/// An offer must name one of the organisation's own programs.
+async fn check_references(store: &dyn Store, staff: &Staff, details: &Details) -> DomainResult<()> {
+    if let Details::Offer(offer) = details {
+        match store.post_by_ap_id(&offer.program).await? {
+            Some(p)
+                if p.kind == ObjectKind::Program.as_str()
+                    && p.organisation_id == Some(staff.organisation_id)
+                    && p.deleted_at.is_none() => {}
+            _ => {
+                return Err(DomainError::Invalid(
+                    "offer: program must be the id of one of your organisation's programs".into(),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores a new post written by `staff` for their organisation under the id `ap_id`.
+pub async fn create(
     store: &dyn Store,
     staff: &Staff,
     author_ap_id: &str,
     ap_id: &str,
-    text: &str,
-    visibility: Visibility,
+    draft: &Draft,
 ) -> DomainResult<Post> {
     staff.require(&[Role::Editor])?;
-    validate_text(text)?;
+    draft.validate()?;
+    check_references(store, staff, &draft.details).await?;
+    let prepared = Prepared::from_draft(draft);
     Ok(store
         .insert_post(NewPost {
             ap_id,
-            kind: KIND_UPDATE,
             organisation_id: Some(staff.organisation_id),
             author_ap_id,
-            visibility: visibility.as_str(),
-            content: &text_to_html(text),
-            source: Some(text.trim()),
             published_at: crate::db::now_ms(),
             updated_at: None,
+            fields: prepared.fields(),
         })
         .await?)
 }
 
-/// The organisation's own, not deleted post with this id, or `NotFound`.
-pub async fn own_post(store: &dyn Store, staff: &Staff, ap_id: &str) -> DomainResult<Post> {
+/// The organisation's own, not deleted post of this kind and id, or `NotFound`.
+pub async fn own_post(
+    store: &dyn Store,
+    staff: &Staff,
+    kind: ObjectKind,
+    ap_id: &str,
+) -> DomainResult<Post> {
     match store.post_by_ap_id(ap_id).await? {
-        Some(p) if p.organisation_id == Some(staff.organisation_id) && p.deleted_at.is_none() => {
+        Some(p)
+            if p.organisation_id == Some(staff.organisation_id)
+                && p.deleted_at.is_none()
+                && p.kind == kind.as_str() =>
+        {
             Ok(p)
         }
-        _ => Err(DomainError::NotFound("update")),
+        _ => Err(DomainError::NotFound("post")),
     }
 }
 
-pub async fn edit_update(
+/// Replaces a post's content with `draft` (same kind).
+pub async fn edit(
     store: &dyn Store,
     staff: &Staff,
     ap_id: &str,
-    text: &str,
+    draft: &Draft,
 ) -> DomainResult<Post> {
     staff.require(&[Role::Editor])?;
-    validate_text(text)?;
-    let post = own_post(store, staff, ap_id).await?;
+    draft.validate()?;
+    let post = own_post(store, staff, draft.details.kind(), ap_id).await?;
+    check_references(store, staff, &draft.details).await?;
+    let prepared = Prepared::from_draft(draft);
     Ok(store
-        .update_post_content(
-            post.id,
-            &text_to_html(text),
-            Some(text.trim()),
-            crate::db::now_ms(),
-        )
+        .update_post(post.id, prepared.fields(), crate::db::now_ms())
         .await?)
 }
 
-pub async fn delete_update(store: &dyn Store, staff: &Staff, ap_id: &str) -> DomainResult<Post> {
+pub async fn delete(
+    store: &dyn Store,
+    staff: &Staff,
+    kind: ObjectKind,
+    ap_id: &str,
+) -> DomainResult<Post> {
     staff.require(&[Role::Editor])?;
-    let post = own_post(store, staff, ap_id).await?;
+    let post = own_post(store, staff, kind, ap_id).await?;
     store.tombstone_post(post.id).await?;
     Ok(post)
+}
+
+/// The stored structured fields of a post.
+pub fn details_of(post: &Post) -> DomainResult<Details> {
+    let kind = ObjectKind::parse(&post.kind)?;
+    let value = match &post.data {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| DomainError::Internal(format!("stored data of {}: {e}", post.ap_id)))?,
+        None => serde_json::Value::Object(Default::default()),
+    };
+    Details::from_json(kind, value)
 }
 
 /// A post received from another server, already checked to come from its author.
 pub struct RemotePost<'a> {
     pub ap_id: &'a str,
     pub author_ap_id: &'a str,
+    pub name: &'a str,
+    pub summary: &'a str,
     pub html: &'a str,
+    pub tags: Vec<String>,
     pub visibility: Visibility,
     pub published_at: i64,
     pub updated_at: Option<i64>,
+    pub details: Details,
 }
 
 /// Keeps a copy of a remote post when a local organisation follows its author; otherwise
@@ -168,21 +331,38 @@ pub async fn receive_remote_post(
             return Err(DomainError::Forbidden("post belongs to another author"));
         }
     }
+    let tags: Vec<String> = post
+        .tags
+        .iter()
+        .map(|t| t.trim_start_matches('#').replace(char::is_whitespace, "-"))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let prepared = Prepared::new(
+        &strip_tags(post.name),
+        &strip_tags(post.summary),
+        sanitize_html(post.html),
+        None,
+        &tags,
+        post.visibility,
+        &post.details,
+    );
     Ok(Some(
         store
             .upsert_remote_post(NewPost {
                 ap_id: post.ap_id,
-                kind: KIND_UPDATE,
                 organisation_id: None,
                 author_ap_id: post.author_ap_id,
-                visibility: post.visibility.as_str(),
-                content: &sanitize_html(post.html),
-                source: None,
                 published_at: post.published_at,
                 updated_at: post.updated_at,
+                fields: prepared.fields(),
             })
             .await?,
     ))
+}
+
+/// Titles and summaries are plain text; remote ones lose any markup.
+fn strip_tags(s: &str) -> String {
+    html_text(s)
 }
 
 /// Removes the copy of a remote post when `actor` is its author.
@@ -218,5 +398,9 @@ mod tests {
         assert!(!clean.contains("onclick"), "{clean}");
         assert!(!clean.contains("javascript:"), "{clean}");
         assert!(clean.contains("Hi"), "{clean}");
+        assert_eq!(
+            strip_tags("<b>Legal</b> aid &amp; more"),
+            "Legal aid & more"
+        );
     }
 }

@@ -116,6 +116,14 @@ impl Object for RemoteActor {
         let followers = json.followers.as_ref().map(Url::to_string);
         let url = json.profile_url();
         let icon_url = json.icon_url();
+        // Only a collection on the actor's own server is followed for backfill.
+        let directory = json
+            .extra
+            .get("gotongDirectory")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|d| Url::parse(d).ok())
+            .filter(|d| super::same_origin(d, &json.id))
+            .map(String::from);
         let row = data
             .store
             .upsert_remote_actor(NewRemoteActor {
@@ -135,6 +143,7 @@ impl Object for RemoteActor {
                 public_key_pem: &json.public_key.public_key_pem,
                 url: url.as_deref(),
                 icon_url: icon_url.as_deref(),
+                directory: directory.as_deref(),
             })
             .await?;
         RemoteActor::from_row(row)

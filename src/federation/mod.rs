@@ -2,12 +2,15 @@
 //! actors, the durable delivery queue, and what received activities do.
 
 pub mod actors;
+pub mod backfill;
 pub mod delivery;
 pub mod error;
 pub mod inbox;
+pub mod objects;
 pub mod outbound;
 pub mod processing;
 pub mod protocol;
+pub mod publishing;
 pub mod render;
 pub mod signatures;
 pub mod urls;

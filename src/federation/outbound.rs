@@ -3,9 +3,8 @@
 
 use super::actors::resolve_handle;
 use super::delivery::{deliver_to_followers, enqueue};
-use super::protocol::ActivityJson;
 use super::{render, FedData, FederationError, FederationResult, NodeContext};
-use crate::db::{actors::Direction, FollowRow, OrganisationRow, PostRow};
+use crate::db::{actors::Direction, FollowRow, OrganisationRow};
 use crate::domain::{accounts::Role, accounts::Staff, follows::FollowState, posts, DomainError};
 use serde_json::{json, Value};
 use url::Url;
@@ -145,72 +144,6 @@ pub async fn decide_follower(
             .await?;
         answer_follow(ctx, &org, &follower, "Reject").await
     }
-}
-
-async fn announce_post(
-    ctx: &NodeContext,
-    staff: &Staff,
-    kind: &str,
-    post: &PostRow,
-) -> FederationResult<()> {
-    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
-    let note = render::post_note(&ctx.urls, &org.handle, post);
-    let visibility = posts::Visibility::parse(&post.visibility)?;
-    let (to, cc) = render::addressing(&ctx.urls, &org.handle, visibility);
-    let activity: ActivityJson<_> = if kind == "Delete" {
-        let tomb = serde_json::to_value(render::tombstone(post))
-            .map_err(|e| FederationError::Remote(e.to_string()))?;
-        render::activity(&ctx.urls, kind, ctx.urls.actor(&org.handle), tomb, to, cc)
-    } else {
-        let note =
-            serde_json::to_value(note).map_err(|e| FederationError::Remote(e.to_string()))?;
-        let mut activity =
-            render::activity(&ctx.urls, kind, ctx.urls.actor(&org.handle), note, to, cc);
-        if kind == "Create" {
-            // The same id the outbox shows for this post's Create, as Mastodon does.
-            activity.id = render::create_id(&post.ap_id)?;
-        }
-        activity
-    };
-    deliver_to_followers(ctx, org.id, &activity).await
-}
-
-pub async fn publish_update(
-    ctx: &NodeContext,
-    staff: &Staff,
-    text: &str,
-    visibility: posts::Visibility,
-) -> FederationResult<PostRow> {
-    let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
-    let ap_id = ctx.urls.new_update();
-    let post = posts::create_update(
-        ctx.store.as_ref(),
-        staff,
-        ctx.urls.actor(&org.handle).as_str(),
-        ap_id.as_str(),
-        text,
-        visibility,
-    )
-    .await?;
-    announce_post(ctx, staff, "Create", &post).await?;
-    Ok(post)
-}
-
-pub async fn edit_update(
-    ctx: &NodeContext,
-    staff: &Staff,
-    ap_id: &str,
-    text: &str,
-) -> FederationResult<PostRow> {
-    let post = posts::edit_update(ctx.store.as_ref(), staff, ap_id, text).await?;
-    announce_post(ctx, staff, "Update", &post).await?;
-    Ok(post)
-}
-
-pub async fn delete_update(ctx: &NodeContext, staff: &Staff, ap_id: &str) -> FederationResult<()> {
-    let mut post = posts::delete_update(ctx.store.as_ref(), staff, ap_id).await?;
-    post.deleted_at = Some(crate::db::now_ms());
-    announce_post(ctx, staff, "Delete", &post).await
 }
 
 /// What staff may change in their organisation's profile; `None` keeps the current value.

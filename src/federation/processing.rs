@@ -1,7 +1,7 @@
 //! What received activities do: run out of the request by a worker over the stored inbox.
 
 use super::actors::{fetch_actor, refetch_actor};
-use super::protocol::{is_public, values, ActivityJson, NoteJson, ObjectRef};
+use super::protocol::{ActivityJson, NoteJson, ObjectRef};
 use super::{outbound, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, InboxRow};
 use crate::domain::{follows::FollowState, posts, DomainError};
@@ -136,6 +136,10 @@ async fn on_answer(
     data.store
         .set_follow_state(Direction::Following, follow.id, state.as_str())
         .await?;
+    if state == FollowState::Accepted && follow.state != FollowState::Accepted.as_str() {
+        let followed = fetch_actor(data, &activity.actor).await?;
+        super::backfill::backfill_directory(data, &followed).await?;
+    }
     Ok(())
 }
 
@@ -162,7 +166,6 @@ async fn on_undo(data: &FedData, activity: &Incoming) -> FederationResult<()> {
 }
 
 const ACTOR_TYPES: [&str; 5] = ["Person", "Organization", "Service", "Group", "Application"];
-const POST_TYPES: [&str; 3] = ["Note", "Article", "Page"];
 
 async fn on_create_or_update(data: &FedData, activity: &Incoming) -> FederationResult<()> {
     let inner = object(activity)?;
@@ -176,7 +179,7 @@ async fn on_create_or_update(data: &FedData, activity: &Incoming) -> FederationR
         refetch_actor(data, &activity.actor).await?;
         return Ok(());
     }
-    if !POST_TYPES.contains(&kind) {
+    if !super::objects::POST_TYPES.contains(&kind) {
         return Ok(());
     }
     let ObjectRef::Embedded(map) = inner else {
@@ -184,32 +187,7 @@ async fn on_create_or_update(data: &FedData, activity: &Incoming) -> FederationR
     };
     let note: NoteJson = serde_json::from_value(serde_json::Value::Object(map.clone()))
         .map_err(|e| bad(&format!("unreadable {kind}: {e}")))?;
-    if note.attributed_to != activity.actor {
-        return Err(FederationError::Forbidden(
-            "object is attributed to someone other than the sender".into(),
-        ));
-    }
-    let public = values::all(&note.to)
-        .chain(values::all(&note.cc))
-        .any(is_public);
-    let published = note.published.as_ref().and_then(|t| t.millis());
-    posts::receive_remote_post(
-        data.store.as_ref(),
-        posts::RemotePost {
-            ap_id: note.id.as_str(),
-            author_ap_id: note.attributed_to.as_str(),
-            html: note.content.as_deref().unwrap_or_default(),
-            visibility: if public {
-                posts::Visibility::Public
-            } else {
-                posts::Visibility::Followers
-            },
-            published_at: published.unwrap_or_else(crate::db::now_ms),
-            updated_at: note.updated.as_ref().and_then(|t| t.millis()),
-        },
-    )
-    .await?;
-    Ok(())
+    super::objects::store_remote_object(data.store.as_ref(), &activity.actor, &note).await
 }
 
 async fn on_delete(data: &FedData, activity: &Incoming) -> FederationResult<()> {

@@ -6,10 +6,10 @@ use super::protocol::{
 };
 use super::Urls;
 use crate::db::{OrganisationRow, PostRow};
-use crate::domain::posts::Visibility;
+use crate::domain::{objects::ObjectKind, posts::Visibility};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use url::Url;
 
 pub fn organisation_actor(urls: &Urls, org: &OrganisationRow) -> ActorJson {
@@ -44,6 +44,10 @@ pub fn organisation_actor(urls: &Urls, org: &OrganisationRow) -> ActorJson {
             let mut extra = Map::new();
             extra.insert("discoverable".into(), Value::Bool(true));
             extra.insert(
+                "gotongDirectory".into(),
+                Value::String(urls.directory(&org.handle).to_string()),
+            );
+            extra.insert(
                 "published".into(),
                 Value::String(timestamp(org.created_at).to_rfc3339()),
             );
@@ -70,30 +74,51 @@ pub fn addressing(urls: &Urls, handle: &str, visibility: Visibility) -> (Vec<Url
     }
 }
 
-pub fn post_note(urls: &Urls, handle: &str, post: &PostRow) -> NoteJson {
+/// A post as ActivityStreams: the plain AS2 type for its kind (so any server can show it),
+/// with Gotong's kind and structured fields beside it for Gotong nodes.
+pub fn post_object(urls: &Urls, handle: &str, post: &PostRow) -> NoteJson {
     let visibility = Visibility::parse(&post.visibility).unwrap_or(Visibility::Followers);
+    let kind = ObjectKind::parse(&post.kind).unwrap_or(ObjectKind::Update);
     let (to, cc) = addressing(urls, handle, visibility);
+    let mut extra = Map::new();
+    if let Some(source) = &post.source {
+        extra.insert(
+            "source".into(),
+            json!({ "content": source, "mediaType": "text/plain" }),
+        );
+    }
+    let tags: Vec<Value> = post
+        .tags
+        .split_whitespace()
+        .map(|t| json!({ "type": "Hashtag", "name": format!("#{t}"), "href": urls.tag(t) }))
+        .collect();
+    if !tags.is_empty() {
+        extra.insert("tag".into(), Value::Array(tags));
+    }
+    if kind != ObjectKind::Update {
+        extra.insert("gotongType".into(), Value::String(kind.wire_name().into()));
+        let data = post
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        extra.insert("gotongData".into(), data);
+    }
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     NoteJson {
         context: None,
-        kind: "Note".into(),
+        kind: kind.as2_type().into(),
         id: Url::parse(&post.ap_id).unwrap_or_else(|_| urls.actor(handle)),
         attributed_to: urls.actor(handle),
+        name: non_empty(&post.name),
+        summary: non_empty(&post.summary),
         content: Some(post.content.clone()),
         to: Addresses::of(to),
         cc: Addresses::of(cc),
         published: Some(Timestamp::from_millis(post.published_at)),
         updated: post.updated_at.map(Timestamp::from_millis),
         url: Some(Value::String(post.ap_id.clone())),
-        extra: {
-            let mut extra = Map::new();
-            if let Some(source) = &post.source {
-                extra.insert(
-                    "source".into(),
-                    serde_json::json!({ "content": source, "mediaType": "text/plain" }),
-                );
-            }
-            extra
-        },
+        extra,
     }
 }
 
@@ -101,7 +126,12 @@ pub fn tombstone(post: &PostRow) -> TombstoneJson {
     TombstoneJson {
         kind: "Tombstone".into(),
         id: Url::parse(&post.ap_id).unwrap_or_else(|_| public()),
-        former_type: Some("Note".into()),
+        former_type: Some(
+            ObjectKind::parse(&post.kind)
+                .unwrap_or(ObjectKind::Update)
+                .as2_type()
+                .into(),
+        ),
         deleted: post.deleted_at.map(Timestamp::from_millis),
         extra: Map::new(),
     }
@@ -142,7 +172,7 @@ pub fn create_activity(
     handle: &str,
     post: &PostRow,
 ) -> Option<ActivityJson<NoteJson>> {
-    let note = post_note(urls, handle, post);
+    let note = post_object(urls, handle, post);
     Some(ActivityJson {
         context: None,
         kind: "Create".into(),

@@ -1,6 +1,7 @@
 //! Every URL this node mints, and the way back from a URL to what it names.
 
 use crate::config::Config;
+use crate::domain::objects::ObjectKind;
 use url::Url;
 
 #[derive(Clone, Debug)]
@@ -53,11 +54,24 @@ impl Urls {
     pub fn shared_inbox(&self) -> Url {
         self.url("/inbox")
     }
-    pub fn update(&self, uuid: &str) -> Url {
-        self.url(&format!("/updates/{uuid}"))
+    /// A collection of the organisation's current directory objects, for new followers.
+    pub fn directory(&self, handle: &str) -> Url {
+        self.url(&format!("/o/{handle}/directory"))
     }
-    pub fn new_update(&self) -> Url {
-        self.update(&uuid::Uuid::new_v4().to_string())
+    pub fn directory_page(&self, handle: &str, before: Option<i64>) -> Url {
+        match before {
+            Some(id) => self.url(&format!("/o/{handle}/directory?page=true&before={id}")),
+            None => self.url(&format!("/o/{handle}/directory?page=true")),
+        }
+    }
+    pub fn object(&self, kind: ObjectKind, uuid: &str) -> Url {
+        self.url(&format!("/{}/{uuid}", kind.plural()))
+    }
+    pub fn new_object(&self, kind: ObjectKind) -> Url {
+        self.object(kind, &uuid::Uuid::new_v4().to_string())
+    }
+    pub fn tag(&self, tag: &str) -> Url {
+        self.url(&format!("/tags/{tag}"))
     }
     pub fn new_activity(&self) -> Url {
         self.url(&format!("/activities/{}", uuid::Uuid::new_v4()))
@@ -72,9 +86,11 @@ impl Urls {
         (!rest.is_empty() && !rest.contains('/')).then_some(rest)
     }
 
-    /// The short id of a local update URL, if `url` is one.
-    pub fn uuid_of_update<'a>(&self, url: &'a str) -> Option<&'a str> {
-        url.strip_prefix(&self.base)?.strip_prefix("/updates/")
+    /// The short id of a local object URL, if `url` is one.
+    pub fn uuid_of_object<'a>(&self, url: &'a str) -> Option<&'a str> {
+        let path = url.strip_prefix(&self.base)?.strip_prefix('/')?;
+        let (segment, uuid) = path.split_once('/')?;
+        (ObjectKind::all().any(|k| k.plural() == segment) && !uuid.contains('/')).then_some(uuid)
     }
 }
 
@@ -98,7 +114,9 @@ mod tests {
             None
         );
         assert_eq!(urls.handle_of_actor("http://other.example/o/prc"), None);
-        let update = urls.update("abc");
-        assert_eq!(urls.uuid_of_update(update.as_str()), Some("abc"));
+        let program = urls.object(ObjectKind::Program, "abc");
+        assert_eq!(program.as_str(), "http://node.example:8080/programs/abc");
+        assert_eq!(urls.uuid_of_object(program.as_str()), Some("abc"));
+        assert_eq!(urls.uuid_of_object("http://node.example:8080/o/prc"), None);
     }
 }

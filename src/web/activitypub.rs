@@ -3,6 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::{pages, wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
 use crate::db::actors::Direction;
+use crate::domain::objects::ObjectKind;
 use crate::federation::inbox::{receive, IncomingPost};
 use crate::federation::protocol::{
     context::default_context, OrderedCollection, OrderedCollectionPage,
@@ -27,7 +28,8 @@ pub fn routes() -> Router {
         .route("/o/{handle}/outbox", get(outbox))
         .route("/o/{handle}/followers", get(followers))
         .route("/o/{handle}/following", get(following))
-        .route("/updates/{uuid}", get(update))
+        .route("/o/{handle}/directory", get(directory))
+        .route("/{kind}/{uuid}", get(object))
 }
 
 /// ActivityPub JSON with the media type Mastodon expects.
@@ -107,14 +109,14 @@ async fn outbox(
             context: Some(default_context()),
             kind: "OrderedCollection".into(),
             id: outbox_id,
-            total_items: total,
+            total_items: Some(total),
             first: Some(data.urls.outbox_page(&org.handle, None)),
         };
         return Ok(activity_json(StatusCode::OK, &collection));
     }
     let posts = data
         .store
-        .organisation_posts(org.id, true, q.before, OUTBOX_PAGE_SIZE)
+        .organisation_posts(org.id, None, true, q.before, OUTBOX_PAGE_SIZE)
         .await?;
     let next = (posts.len() as i64 == OUTBOX_PAGE_SIZE)
         .then(|| {
@@ -155,7 +157,7 @@ async fn relation_count(data: &FedData, handle: &str, direction: Direction) -> A
         context: Some(default_context()),
         kind: "OrderedCollection".into(),
         id,
-        total_items: total,
+        total_items: Some(total),
         first: None,
     };
     Ok(activity_json(StatusCode::OK, &collection))
@@ -169,20 +171,24 @@ async fn following(data: FedData, Path(handle): Path<String>) -> ApiResult<Respo
     relation_count(&data, &handle, Direction::Following).await
 }
 
-/// A local update: the Note, a 410 Tombstone once deleted, and 404 for followers-only posts
-/// (they are delivered to followers, never served to anonymous fetches).
-async fn update(
+/// A local object at `/{kind}/{uuid}`: the ActivityStreams object, a 410 Tombstone once
+/// deleted, and 404 for followers-only posts (they are delivered to followers, never served to
+/// anonymous fetches).
+async fn object(
     data: FedData,
-    Path(uuid): Path<String>,
+    Path((segment, uuid)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let ap_id = data.urls.update(&uuid);
+    let kind = ObjectKind::all()
+        .find(|k| k.plural() == segment)
+        .ok_or_else(|| ApiError::not_found("page"))?;
+    let ap_id = data.urls.object(kind, &uuid);
     let post = data
         .store
         .post_by_ap_id(ap_id.as_str())
         .await?
         .filter(|p| p.organisation_id.is_some() && p.visibility == "public")
-        .ok_or_else(|| ApiError::not_found("update"))?;
+        .ok_or_else(|| ApiError::not_found(kind.as_str()))?;
     let org = data
         .store
         .organisation_by_id(post.organisation_id.unwrap_or_default())
@@ -193,9 +199,61 @@ async fn update(
         return Ok(activity_json(StatusCode::GONE, &tomb));
     }
     if !wants_activity_json(&headers) {
-        return pages::update_page(&data, &org, &post);
+        return pages::object_page(&data, &org, &post);
     }
-    let mut note = render::post_note(&data.urls, &org.handle, &post);
+    let mut note = render::post_object(&data.urls, &org.handle, &post);
     note.context = Some(default_context());
     Ok(activity_json(StatusCode::OK, &note))
+}
+
+const DIRECTORY_PAGE_SIZE: i64 = 50;
+
+/// The organisation's current programs, practices, advocacy notes and open offers, for a new
+/// follower to fill its directory at once (advertised as `gotongDirectory` on the actor).
+async fn directory(
+    data: FedData,
+    Path(handle): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Response> {
+    let org = crate::domain::organisations::by_handle(data.store.as_ref(), &handle).await?;
+    let id = data.urls.directory(&org.handle);
+    if q.page != Some(true) {
+        let collection = OrderedCollection {
+            context: Some(default_context()),
+            kind: "OrderedCollection".into(),
+            id,
+            total_items: None,
+            first: Some(data.urls.directory_page(&org.handle, None)),
+        };
+        return Ok(activity_json(StatusCode::OK, &collection));
+    }
+    let query = crate::db::DirectoryQuery {
+        author: Some(data.urls.actor(&org.handle).to_string()),
+        now: crate::db::now_ms(),
+        limit: DIRECTORY_PAGE_SIZE,
+        before: q.before,
+        ..Default::default()
+    };
+    let hits = data.store.search_directory(&query).await?;
+    let next = (hits.len() as i64 == DIRECTORY_PAGE_SIZE)
+        .then(|| {
+            hits.last()
+                .map(|h| data.urls.directory_page(&org.handle, Some(h.post.id)))
+        })
+        .flatten();
+    let items = hits
+        .iter()
+        .filter_map(|h| {
+            serde_json::to_value(render::post_object(&data.urls, &org.handle, &h.post)).ok()
+        })
+        .collect();
+    let page = OrderedCollectionPage {
+        context: Some(default_context()),
+        kind: "OrderedCollectionPage".into(),
+        id: data.urls.directory_page(&org.handle, q.before),
+        part_of: id,
+        next,
+        ordered_items: items,
+    };
+    Ok(activity_json(StatusCode::OK, &page))
 }

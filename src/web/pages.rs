@@ -57,7 +57,7 @@ async fn home(data: FedData) -> ApiResult<Response> {
 pub async fn organisation_page(data: &FedData, org: &OrganisationRow) -> ApiResult<Response> {
     let posts = data
         .store
-        .organisation_posts(org.id, true, None, 20)
+        .organisation_posts(org.id, None, true, None, 20)
         .await?;
     let items: String = posts
         .iter()
@@ -80,13 +80,19 @@ pub async fn organisation_page(data: &FedData, org: &OrganisationRow) -> ApiResu
     ))
 }
 
-pub fn update_page(_data: &FedData, org: &OrganisationRow, post: &PostRow) -> ApiResult<Response> {
+pub fn object_page(_data: &FedData, org: &OrganisationRow, post: &PostRow) -> ApiResult<Response> {
     // Local content is produced by `text_to_html`, so it is already escaped.
     Ok(layout(
         &org.name,
         &format!(
-            "<h1>{}</h1><article>{}</article>",
+            "<h1>{}</h1><p>{}</p><p>{}</p><article>{}</article>",
+            escape(if post.name.is_empty() {
+                &org.name
+            } else {
+                &post.name
+            }),
             escape(&org.name),
+            escape(&post.summary),
             post.content
         ),
     ))

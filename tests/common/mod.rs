@@ -115,6 +115,13 @@ pub fn config_for(addr: SocketAddr, database_url: &str, handle: &str) -> Config 
 impl TestNode {
     /// Creates the database, the organisation `handle` and an admin token, then starts.
     pub async fn start(backend: Backend, dir: &std::path::Path, handle: &str) -> TestNode {
+        // GOTONG_TEST_LOG=debug (a tracing filter) shows what the nodes do.
+        if let Ok(filter) = std::env::var("GOTONG_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let database_url = fresh_database(backend, dir, handle).await;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -312,4 +319,39 @@ pub async fn publish(node: &TestNode, text: &str) -> Value {
         .await;
     assert_eq!(status, 201, "{post}");
     post
+}
+
+/// Signs `body` as `signer`'s organisation (a real actor whose key the receiver fetches).
+pub async fn signed_post(
+    signer: &TestNode,
+    to: &TestNode,
+    body: &[u8],
+    key_pem: Option<&str>,
+) -> (u16, Value) {
+    let org = signer
+        .store
+        .organisation_by_handle(&signer.handle)
+        .await
+        .expect("query")
+        .expect("org");
+    let url = url::Url::parse(&format!("{}/inbox", to.base)).expect("url");
+    let key_id = format!("{}#main-key", signer.actor);
+    let pem = key_pem.unwrap_or(&org.private_key_pem);
+    let headers =
+        gotong::federation::signatures::sign_request("POST", &url, Some(body), None, &key_id, pem)
+            .expect("sign");
+    send(
+        reqwest::Client::new()
+            .post(url)
+            .headers(headers)
+            .body(body.to_vec()),
+    )
+    .await
+}
+
+pub async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }

@@ -12,7 +12,9 @@ pub struct OrderedCollection {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
-    pub total_items: i64,
+    /// Left out where counting would cost more than it tells (the directory collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_items: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<Url>,
 }

@@ -14,6 +14,12 @@ pub struct NoteJson {
     pub kind: String,
     pub id: Url,
     pub attributed_to: Url,
+    /// A title (Article, Page); Mastodon shows it for those types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A summary; Mastodon uses it as the content warning of a Note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// HTML; absent on some posts (a Lemmy link post has none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,

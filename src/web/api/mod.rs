@@ -2,8 +2,9 @@
 
 mod accounts;
 mod admin;
+mod directory;
 mod follows;
-mod updates;
+mod objects;
 
 use axum::Router;
 
@@ -12,5 +13,6 @@ pub fn routes() -> Router {
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(follows::routes())
-        .merge(updates::routes())
+        .merge(objects::routes())
+        .merge(directory::routes())
 }
