@@ -43,6 +43,36 @@ enum Command {
     },
     /// Show the delivery queue's state per destination inbox.
     Deliveries,
+    /// Export the directory's programs (local and received) as HSDS 3.0 JSON or HXL CSV.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// hsds (Open Referral HSDS 3.0 JSON) or csv (with an HXL hashtag row)
+    #[arg(long, default_value = "hsds")]
+    format: String,
+    /// Full-text query
+    #[arg(long)]
+    q: Option<String>,
+    /// Theme codes, comma-separated (all must match)
+    #[arg(long)]
+    theme: Option<String>,
+    /// ISO 3166-1 alpha-2 country codes, comma-separated
+    #[arg(long)]
+    country: Option<String>,
+    /// Population codes, comma-separated
+    #[arg(long)]
+    population: Option<String>,
+    /// BCP 47 language tags, comma-separated
+    #[arg(long)]
+    language: Option<String>,
+    /// Only programs accepting referrals now
+    #[arg(long)]
+    accepting: bool,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Account { command } => account(config, command).await,
         Command::Token { command } => token(config, command).await,
+        Command::Export(args) => export(config, args).await,
         Command::Deliveries => {
             let store = db::connect(&config.database_url).await?;
             for d in store.destination_states().await? {
@@ -198,5 +229,47 @@ async fn token(config: Config, command: TokenCommand) -> anyhow::Result<()> {
     )
     .await?;
     println!("{token}");
+    Ok(())
+}
+
+async fn export(config: Config, args: ExportArgs) -> anyhow::Result<()> {
+    use crate::domain::export as exports;
+    let store = db::connect(&config.database_url).await?;
+    let mut facets = Vec::new();
+    for (facet, list) in [
+        ("theme", &args.theme),
+        ("country", &args.country),
+        ("population", &args.population),
+        ("language", &args.language),
+    ] {
+        let values = list.iter().flat_map(|l| l.split(',')).map(str::trim);
+        facets.extend(
+            values
+                .filter(|v| !v.is_empty())
+                .map(|v| (facet, v.to_string())),
+        );
+    }
+    if args.accepting {
+        facets.push(("accepting", "true".to_string()));
+    }
+    let query = db::DirectoryQuery {
+        text: args.q,
+        facets,
+        now: db::now_ms(),
+        ..Default::default()
+    };
+    let programs = exports::matching_programs(store.as_ref(), query).await?;
+    let refs: Vec<_> = programs.iter().collect();
+    let names = exports::author_names(store.as_ref(), &refs).await?;
+    let records = exports::program_records(&programs, &names);
+    let text = match args.format.as_str() {
+        "hsds" => serde_json::to_string_pretty(&exports::hsds(&records))?,
+        "csv" => exports::csv(&records),
+        other => anyhow::bail!("unknown format {other:?}: expected hsds or csv"),
+    };
+    match args.output {
+        Some(path) => std::fs::write(&path, text)?,
+        None => print!("{text}"),
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ on_both_databases!(
     expired_offer_leaves_the_directory,
     remote_html_is_sanitised_and_misattributed_objects_refused,
     unfollowing_keeps_received_objects_but_stops_updates,
+    feeds_exports_and_plain_activitystreams,
 );
 
 fn legal_aid_program() -> Value {
@@ -106,11 +107,7 @@ async fn late_follower_backfills_and_finds_programs_by_text_and_filter(backend: 
         ("q=Johor", vec![url.clone()]),
         ("q=shelter&country=MY", vec![]),
     ] {
-        assert_eq!(
-            urls(&search(&a, filter).await),
-            expected,
-            "filter {filter}"
-        );
+        assert_eq!(urls(&search(&a, filter).await), expected, "filter {filter}");
     }
 }
 
@@ -379,4 +376,122 @@ async fn unfollowing_keeps_received_objects_but_stops_updates(backend: Backend) 
         .await
         .expect("q")
         .is_none());
+}
+
+async fn get_text(url: &str, accept: &str) -> (u16, String, String) {
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Accept", accept)
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, content_type, response.text().await.expect("body"))
+}
+
+async fn feeds_exports_and_plain_activitystreams(backend: Backend) {
+    let dir = tempdir();
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    let program = create(&b, "programs", legal_aid_program()).await;
+    let url = program["url"].as_str().expect("url");
+
+    // What a server that knows nothing of Gotong reads: a Page with a title, summary, HTML
+    // content, link, author, addressing and hashtags.
+    let (status, content_type, body) = get_text(url, "application/activity+json").await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/activity+json");
+    let page: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(page["type"], "Page");
+    assert_eq!(page["name"], "Legal aid for migrant workers");
+    assert_eq!(
+        page["summary"],
+        "Free legal advice on wage claims and documents."
+    );
+    assert!(page["content"]
+        .as_str()
+        .expect("content")
+        .starts_with("<p>Lawyers visit"));
+    assert_eq!(page["attributedTo"], b.actor);
+    assert_eq!(page["url"], url);
+    assert_eq!(
+        page["to"],
+        json!(["https://www.w3.org/ns/activitystreams#Public"])
+    );
+    assert_eq!(page["tag"][0]["type"], "Hashtag");
+    assert_eq!(page["tag"][0]["name"], "#wages");
+    assert_eq!(page["gotongType"], "Program");
+    assert_eq!(page["gotongData"]["noReportingToAuthorities"], true);
+    assert!(page["@context"]
+        .to_string()
+        .contains("https://w3id.org/gotong/ns#"));
+    let (status, _, ns) = get_text(&format!("{}/ns", b.base), "application/ld+json").await;
+    assert_eq!(status, 200);
+    assert!(ns.contains("gotongData"));
+
+    let (status, content_type, rss) = get_text(&format!("{}/feed.rss", b.actor), "*/*").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/rss+xml"));
+    assert!(
+        rss.contains("<title>Legal aid for migrant workers</title>"),
+        "{rss}"
+    );
+    assert!(rss.contains(&format!("<link>{url}</link>")));
+    assert!(
+        rss.contains("&lt;p&gt;Lawyers visit"),
+        "content is escaped HTML"
+    );
+    let (status, _, atom) = get_text(&format!("{}/feed.atom", b.actor), "*/*").await;
+    assert_eq!(status, 200);
+    assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(atom.contains(&format!("<id>{url}</id>")));
+
+    let (status, hsds) = b
+        .api("GET", "/api/v1/directory/export.hsds.json?country=MY", None)
+        .await;
+    assert_eq!(status, 200, "{hsds}");
+    let organisation = &hsds[0];
+    assert_eq!(organisation["name"], "Organisation bravo");
+    let service = &organisation["services"][0];
+    assert_eq!(service["name"], "Legal aid for migrant workers");
+    assert_eq!(service["status"], "active");
+    assert_eq!(service["organization_id"], organisation["id"]);
+    assert_eq!(service["service_areas"][0]["name"], "Malaysia");
+    assert_eq!(service["languages"].as_array().expect("languages").len(), 3);
+    assert_eq!(service["contacts"][0]["email"], "intake@example.org");
+    let (_, none) = b
+        .api("GET", "/api/v1/directory/export.hsds.json?country=TH", None)
+        .await;
+    assert_eq!(none, json!([]));
+
+    let (status, content_type, csv) = get_text(
+        &format!("{}/api/v1/directory/export.csv", b.base),
+        "text/csv",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/csv"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("Organisation,Program,"));
+    assert!(
+        lines[1].starts_with("#org +name,#activity +name,"),
+        "HXL row: {}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("Organisation bravo,Legal aid for migrant workers,"));
+    assert!(lines[2].contains("Kuala Lumpur; Johor Bahru"));
+
+    let (status, vocabularies) = b.api("GET", "/api/v1/vocabularies", None).await;
+    assert_eq!(status, 200);
+    assert!(vocabularies["themes"]
+        .as_array()
+        .expect("themes")
+        .iter()
+        .any(|t| t["code"] == "sgbv"));
+    assert!(vocabularies["countries"].as_array().expect("c").len() > 240);
 }

@@ -79,7 +79,7 @@ both_backends! { impl DeliveryStore {
         inboxes: &[String],
     ) -> DbResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (activity_id,): (i64,) = sqlx::query_as(
             "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",

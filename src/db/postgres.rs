@@ -19,6 +19,15 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// A write transaction (PostgreSQL's row locks need nothing special).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}
+
 impl Store for PgStore {
     fn backend(&self) -> &'static str {
         "postgres"

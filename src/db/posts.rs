@@ -122,7 +122,7 @@ const INSERT_POST: &str = "INSERT INTO posts (ap_id, organisation_id, author_ap_
 both_backends! { impl PostStore {
     async fn insert_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
         let f = &p.fields;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: PostRow = sqlx::query_as(&format!("{INSERT_POST} RETURNING *"))
             .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
             .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
@@ -137,7 +137,7 @@ both_backends! { impl PostStore {
 
     async fn upsert_remote_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
         let f = &p.fields;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: PostRow = sqlx::query_as(&format!(
             "{INSERT_POST} ON CONFLICT (ap_id) DO UPDATE SET updated_at = $5, kind = $7,
                  visibility = $8, name = $9, summary = $10, content = $11, data = $13,
@@ -163,7 +163,7 @@ both_backends! { impl PostStore {
     }
 
     async fn update_post(&self, id: i64, f: PostFields<'_>, updated_at: i64) -> DbResult<PostRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: PostRow = sqlx::query_as(
             "UPDATE posts SET updated_at = $2, kind = $3, visibility = $4, name = $5, summary = $6,
                  content = $7, source = $8, data = $9, tags = $10, search_text = $11,
@@ -181,7 +181,7 @@ both_backends! { impl PostStore {
     }
 
     async fn tombstone_post(&self, id: i64) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE posts SET name = '', summary = '', content = '', source = NULL, data = NULL,
                  tags = '', search_text = '', deleted_at = $2 WHERE id = $1",

@@ -33,6 +33,17 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so it
+    /// waits its turn under the busy timeout instead of failing with "database is locked"
+    /// when another writer commits first.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"

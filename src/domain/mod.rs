@@ -4,6 +4,7 @@
 //! network (that is `federation`'s job) and never write SQL (that is `db`'s).
 
 pub mod accounts;
+pub mod export;
 pub mod follows;
 pub mod objects;
 pub mod organisations;

@@ -33,4 +33,15 @@ impl From<activitypub_federation::error::Error> for FederationError {
     }
 }
 
+impl FederationError {
+    /// Worth trying again later: the network or the database failed, not the request.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            FederationError::Remote(_)
+                | FederationError::Domain(DomainError::Db(crate::db::DbError::Sqlx(_)))
+        )
+    }
+}
+
 pub type FederationResult<T> = Result<T, FederationError>;

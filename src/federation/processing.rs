@@ -46,7 +46,9 @@ async fn process_row(data: &FedData, row: &InboxRow) {
     };
     let (state, error) = match outcome {
         Ok(()) => ("done", None),
-        Err(FederationError::Remote(e)) if row.attempts + 1 < MAX_ATTEMPTS => ("pending", Some(e)),
+        Err(e) if e.is_transient() && row.attempts + 1 < MAX_ATTEMPTS => {
+            ("pending", Some(e.to_string()))
+        }
         Err(e) => {
             debug!("activity {} not applied: {e}", row.ap_id);
             ("failed", Some(e.to_string()))

@@ -7,6 +7,7 @@ pub mod activitypub;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod feeds;
 pub mod pages;
 pub mod wellknown;
 
@@ -64,6 +65,7 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
         .merge(wellknown::routes())
         .merge(activitypub::routes())
         .merge(api::routes())
+        .merge(feeds::routes())
         .merge(pages::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(FederationMiddleware::new(federation))

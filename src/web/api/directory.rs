@@ -2,18 +2,25 @@
 //! practices, advocacy notes and open referral offers this node holds; and the vocabularies.
 
 use super::objects::post_json;
-use crate::db::{DirectoryQuery, SearchHit};
-use crate::domain::{follows::parse_account_handle, vocab};
+use crate::db::DirectoryQuery;
+use crate::domain::{export, follows::parse_account_handle, vocab};
 use crate::federation::FedData;
 use crate::web::error::{ApiError, ApiResult};
-use axum::{extract::Query, http::StatusCode, routing::get, Json, Router};
+use axum::{
+    extract::Query,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 pub fn routes() -> Router {
     Router::new()
         .route("/api/v1/directory", get(search))
+        .route("/api/v1/directory/export.hsds.json", get(export_hsds))
+        .route("/api/v1/directory/export.csv", get(export_csv))
         .route("/api/v1/vocabularies", get(vocabularies))
 }
 
@@ -88,32 +95,11 @@ async fn actor_of_handle(data: &FedData, handle: &str) -> ApiResult<String> {
     }
 }
 
-/// Display names of the authors of `hits`, by actor id.
-async fn author_names(data: &FedData, hits: &[SearchHit]) -> ApiResult<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    for hit in hits {
-        let author = &hit.post.author_ap_id;
-        if names.contains_key(author) {
-            continue;
-        }
-        let name = match hit.post.organisation_id {
-            Some(id) => data.store.organisation_by_id(id).await?.name,
-            None => data
-                .store
-                .remote_actor_by_ap_id(author)
-                .await?
-                .map(|a| a.name)
-                .unwrap_or_default(),
-        };
-        names.insert(author.clone(), name);
-    }
-    Ok(names)
-}
-
 async fn search(data: FedData, Query(params): Query<DirectoryParams>) -> ApiResult<Json<Value>> {
     let query = directory_query(&data, &params).await?;
     let hits = data.store.search_directory(&query).await?;
-    let names = author_names(&data, &hits).await?;
+    let posts: Vec<_> = hits.iter().map(|h| &h.post).collect();
+    let names = export::author_names(data.store.as_ref(), &posts).await?;
     let results: Vec<Value> = hits
         .iter()
         .map(|hit| {
@@ -145,4 +131,47 @@ async fn vocabularies() -> Json<Value> {
         "populations": list(vocab::POPULATIONS),
         "countries": list(vocab::COUNTRIES),
     }))
+}
+
+/// Programs matching the filters, with their organisations' names.
+async fn programs_for_export(
+    data: &FedData,
+    params: &DirectoryParams,
+) -> ApiResult<(
+    Vec<crate::db::PostRow>,
+    std::collections::BTreeMap<String, String>,
+)> {
+    let query = directory_query(data, params).await?;
+    let programs = export::matching_programs(data.store.as_ref(), query).await?;
+    let refs: Vec<_> = programs.iter().collect();
+    let names = export::author_names(data.store.as_ref(), &refs).await?;
+    Ok((programs, names))
+}
+
+/// Open Referral HSDS 3.0 JSON of the programs matching the directory filters.
+async fn export_hsds(
+    data: FedData,
+    Query(params): Query<DirectoryParams>,
+) -> ApiResult<Json<Value>> {
+    let (programs, names) = programs_for_export(&data, &params).await?;
+    Ok(Json(export::hsds(&export::program_records(
+        &programs, &names,
+    ))))
+}
+
+/// CSV with an HXL hashtag row of the programs matching the directory filters.
+async fn export_csv(data: FedData, Query(params): Query<DirectoryParams>) -> ApiResult<Response> {
+    let (programs, names) = programs_for_export(&data, &params).await?;
+    let body = export::csv(&export::program_records(&programs, &names));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"programs.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
