@@ -43,6 +43,15 @@ enum Command {
     },
     /// Show the delivery queue's state per destination inbox.
     Deliveries,
+    /// Start three sample nodes on 127.0.0.1 that follow each other, and print their tokens.
+    Demo {
+        /// Port of the first node; the others take the next ports.
+        #[arg(long, default_value_t = 8081)]
+        base_port: u16,
+        /// Keep the nodes' databases here (default: a new temporary folder).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Export the directory's programs (local and received) as HSDS 3.0 JSON or HXL CSV.
     Export(ExportArgs),
 }
@@ -109,8 +118,16 @@ fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Demo {
+        base_port,
+        data_dir,
+    } = cli.command
+    {
+        return crate::demo::run(base_port, data_dir).await;
+    }
     let config = load_config(&cli.config)?;
     match cli.command {
+        Command::Demo { .. } => Ok(()),
         Command::Serve => serve(config).await,
         Command::Migrate => {
             let store = db::connect(&config.database_url).await?;

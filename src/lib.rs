@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod federation;
 pub mod web;

@@ -176,3 +176,60 @@ fn an_invalid_setting_stops_the_start_and_is_named() {
         "nothing is created on a refused start"
     );
 }
+
+/// Three consecutive free ports, for the demo.
+fn free_port_run() -> u16 {
+    for base in (20_000..40_000).step_by(7) {
+        let all_free = (0..3).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
+        if all_free {
+            return base;
+        }
+    }
+    panic!("no three consecutive free ports");
+}
+
+#[test]
+fn demo_starts_three_federating_nodes_with_a_shared_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = free_port_run();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gotong"))
+        .args(["demo", "--base-port", &base.to_string(), "--data-dir"])
+        .arg(dir.path())
+        .env("GOTONG_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut printed = String::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.contains("demo ready") {
+            break;
+        }
+    }
+    assert!(printed.contains("token: gt_"), "{printed}");
+    let directory = format!("http://127.0.0.1:{base}/api/v1/directory?q=");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let organisations = loop {
+        let found: serde_json::Value = reqwest::blocking::get(&directory)
+            .and_then(|r| r.json())
+            .unwrap_or_default();
+        let names: std::collections::BTreeSet<String> = found["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["organisation"]["name"].as_str().map(String::from))
+            .collect();
+        if names.len() == 3 || Instant::now() > deadline {
+            break names;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    stop(child);
+    assert_eq!(
+        organisations.len(),
+        3,
+        "the first node's directory spans all three: {organisations:?}"
+    );
+}
