@@ -56,6 +56,8 @@ pub struct NewPost<'a> {
 #[async_trait::async_trait]
 pub trait PostStore {
     async fn insert_post(&self, post: NewPost<'_>) -> DbResult<PostRow>;
+    /// Stores many posts in one transaction (imports, benchmarks); returns how many.
+    async fn insert_posts(&self, posts: &[NewPost<'_>]) -> DbResult<usize>;
     /// Stores a remote post, or refreshes the stored copy when the id is known.
     async fn upsert_remote_post(&self, post: NewPost<'_>) -> DbResult<PostRow>;
     async fn post_by_ap_id(&self, ap_id: &str) -> DbResult<Option<PostRow>>;
@@ -133,6 +135,23 @@ both_backends! { impl PostStore {
         replace_facets!(tx, row.id, f.facets);
         tx.commit().await?;
         Ok(row)
+    }
+
+    async fn insert_posts(&self, posts: &[NewPost<'_>]) -> DbResult<usize> {
+        let mut tx = self.begin_write().await?;
+        for p in posts {
+            let f = &p.fields;
+            let (id,): (i64,) = sqlx::query_as(&format!("{INSERT_POST} RETURNING id"))
+                .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
+                .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
+                .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
+                .bind(f.search_text).bind(f.expires_at)
+                .fetch_one(&mut *tx)
+                .await?;
+            replace_facets!(tx, id, f.facets);
+        }
+        tx.commit().await?;
+        Ok(posts.len())
     }
 
     async fn upsert_remote_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {

@@ -240,6 +240,34 @@ pub async fn create(
         .await?)
 }
 
+/// Stores many drafts of a local organisation at once, each under its id (bulk imports and
+/// benchmarks). Every draft is validated first; nothing is stored if one is invalid.
+pub async fn import(
+    store: &dyn Store,
+    organisation_id: i64,
+    author_ap_id: &str,
+    items: &[(String, Draft)],
+) -> DomainResult<usize> {
+    for (_, draft) in items {
+        draft.validate()?;
+    }
+    let prepared: Vec<Prepared> = items.iter().map(|(_, d)| Prepared::from_draft(d)).collect();
+    let now = crate::db::now_ms();
+    let posts: Vec<NewPost> = items
+        .iter()
+        .zip(&prepared)
+        .map(|((ap_id, _), p)| NewPost {
+            ap_id,
+            organisation_id: Some(organisation_id),
+            author_ap_id,
+            published_at: now,
+            updated_at: None,
+            fields: p.fields(),
+        })
+        .collect();
+    Ok(store.insert_posts(&posts).await?)
+}
+
 /// The organisation's own, not deleted post of this kind and id, or `NotFound`.
 pub async fn own_post(
     store: &dyn Store,
