@@ -139,8 +139,11 @@ async fn on_answer(
         .set_follow_state(Direction::Following, follow.id, state.as_str())
         .await?;
     if state == FollowState::Accepted && follow.state != FollowState::Accepted.as_str() {
+        // The follow stands even if the backfill fails; objects then arrive as they change.
         let followed = fetch_actor(data, &activity.actor).await?;
-        super::backfill::backfill_directory(data, &followed).await?;
+        if let Err(e) = super::backfill::backfill_directory(data, &followed).await {
+            warn!("backfill from {} failed: {e}", activity.actor);
+        }
     }
     Ok(())
 }
