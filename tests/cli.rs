@@ -233,3 +233,64 @@ fn demo_starts_three_federating_nodes_with_a_shared_directory() {
         "the first node's directory spans all three: {organisations:?}"
     );
 }
+
+#[test]
+fn export_writes_hsds_and_hxl_csv_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let run = |args: &[&str]| {
+        let output = gotong(dir.path(), port).args(args).output().expect("run");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf8")
+    };
+    run(&["account", "create", "--username", "ed", "--role", "editor"]);
+    let token = run(&["token", "create", "--username", "ed"])
+        .trim()
+        .to_string();
+    let (child, _) = serve(dir.path(), port);
+    let created = reqwest::blocking::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/v1/programs"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "name": "Mobile health clinic", "themes": ["health"], "countries": ["TL"],
+            "languages": ["tet"], "contacts": [{ "name": "Nurse, head", "email": "n@example.org" }]
+        }))
+        .send()
+        .expect("create");
+    assert_eq!(created.status().as_u16(), 201);
+    stop(child);
+
+    let csv = run(&["export", "--format", "csv", "--country", "TL"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with("#org +name,#activity +name"));
+    assert!(lines[2].contains("Mobile health clinic") && lines[2].contains("\"Nurse, head\""));
+    assert_eq!(
+        run(&["export", "--format", "csv", "--country", "FJ"])
+            .lines()
+            .count(),
+        2
+    );
+
+    let out = dir.path().join("programs.json");
+    run(&[
+        "export",
+        "--format",
+        "hsds",
+        "--output",
+        out.to_str().expect("path"),
+    ]);
+    let hsds: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("file")).expect("json");
+    assert_eq!(hsds[0]["services"][0]["name"], "Mobile health clinic");
+    assert_eq!(hsds[0]["services"][0]["languages"][0]["code"], "tet");
+    let bad = gotong(dir.path(), port)
+        .args(["export", "--format", "xml"])
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+}

@@ -191,6 +191,39 @@ async fn every_kind_round_trips_and_edits_and_deletes_propagate(backend: Backend
         }
     }
 
+    // Practices, advocacy notes and offers: an edit, then a delete, reach the follower.
+    for original in &published[1..] {
+        let (kind, url) = (
+            original["kind"].as_str().expect("kind"),
+            original["url"].as_str().expect("url"),
+        );
+        let path = format!(
+            "/api/v1/{}/{}",
+            plural(kind),
+            original["id"].as_str().expect("id")
+        );
+        let mut body = draft_of(original);
+        body["name"] = json!(format!("Renamed {kind}"));
+        let (status, answer) = b.api("PATCH", &path, Some(body)).await;
+        assert_eq!(status, 200, "{answer}");
+        eventually(10, "edit of each kind reaches the follower", || async {
+            let copy = a.store.post_by_ap_id(url).await.expect("q")?;
+            (copy.name == format!("Renamed {kind}")).then_some(())
+        })
+        .await;
+        let (status, _) = b.api("DELETE", &path, None).await;
+        assert_eq!(status, 204);
+        eventually(10, "delete of each kind reaches the follower", || async {
+            a.store
+                .post_by_ap_id(url)
+                .await
+                .expect("q")
+                .is_none()
+                .then_some(())
+        })
+        .await;
+    }
+
     let id = program["id"].as_str().expect("id");
     let mut edited = legal_aid_program();
     edited["name"] = json!("Legal aid and wage recovery");
@@ -232,6 +265,37 @@ async fn every_kind_round_trips_and_edits_and_deletes_propagate(backend: Backend
         410,
         "a deleted program leaves a tombstone"
     );
+}
+
+fn plural(kind: &str) -> &str {
+    match kind {
+        "program" => "programs",
+        "practice" => "practices",
+        "offer" => "offers",
+        other => other,
+    }
+}
+
+/// What the API answered, back as a request: the fields a draft may carry.
+fn draft_of(answer: &Value) -> Value {
+    let mut body = answer.clone();
+    let map = body.as_object_mut().expect("object");
+    for generated in [
+        "id",
+        "url",
+        "kind",
+        "author",
+        "visibility",
+        "content",
+        "source",
+        "published_at",
+        "updated_at",
+        "expires_at",
+    ] {
+        map.remove(generated);
+    }
+    map.insert("text".into(), answer["source"].clone());
+    body
 }
 
 async fn expired_offer_leaves_the_directory(backend: Backend) {
