@@ -33,6 +33,11 @@ pub struct Config {
     pub delivery_retry_base_secs: i64,
     /// Timeout of one outgoing HTTP request, in seconds.
     pub http_timeout_secs: u64,
+    /// File holding the key that encrypts referral data and private activities at rest.
+    /// Created on first start; keep it out of database backups, and back it up apart.
+    pub secret_key_file: String,
+    /// Days after a referral closes before its personal fields are erased.
+    pub referral_retention_days: i64,
 }
 
 impl Default for Config {
@@ -48,6 +53,8 @@ impl Default for Config {
             delivery_give_up_after_secs: 8 * 24 * 3600,
             delivery_retry_base_secs: 30,
             http_timeout_secs: 10,
+            secret_key_file: "data/secret.key".into(),
+            referral_retention_days: 90,
         }
     }
 }
@@ -84,6 +91,8 @@ const FIELDS: &[(&str, Kind)] = &[
     ("delivery_give_up_after_secs", Kind::Number),
     ("delivery_retry_base_secs", Kind::Number),
     ("http_timeout_secs", Kind::Number),
+    ("secret_key_file", Kind::Text),
+    ("referral_retention_days", Kind::Number),
 ];
 
 /// Environment variables that are not settings but are read by the CLI itself.
@@ -173,6 +182,9 @@ impl Config {
         }
         if self.delivery_retry_base_secs < 1 {
             return Err(invalid("delivery_retry_base_secs", "must be at least 1"));
+        }
+        if self.referral_retention_days < 0 {
+            return Err(invalid("referral_retention_days", "must not be negative"));
         }
         if self.delivery_concurrency == 0 {
             return Err(invalid("delivery_concurrency", "must be at least 1"));

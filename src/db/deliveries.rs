@@ -69,7 +69,6 @@ pub trait DeliveryStore {
         error: &str,
     ) -> DbResult<()>;
     async fn destination_states(&self) -> DbResult<Vec<DestinationState>>;
-    async fn activity_body(&self, ap_id: &str) -> DbResult<Option<String>>;
 }
 
 both_backends! { impl DeliveryStore {
@@ -176,14 +175,5 @@ both_backends! { impl DeliveryStore {
         )
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    async fn activity_body(&self, ap_id: &str) -> DbResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT body FROM outgoing_activities WHERE ap_id = $1")
-                .bind(ap_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(b,)| b))
     }
 }}

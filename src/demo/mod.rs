@@ -75,6 +75,10 @@ async fn start_node(
         org_handle: org.handle.into(),
         org_name: org.name.into(),
         delivery_retry_base_secs: 2,
+        secret_key_file: dir
+            .join(format!("{}.key", org.handle))
+            .display()
+            .to_string(),
         ..Config::default()
     };
     let store = db::connect(&config.database_url).await?;

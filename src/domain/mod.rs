@@ -9,6 +9,7 @@ pub mod follows;
 pub mod objects;
 pub mod organisations;
 pub mod posts;
+pub mod sealing;
 pub mod vocab;
 
 use crate::db::DbError;

@@ -33,6 +33,12 @@ pub async fn enqueue<O: Serialize>(
         .collect();
     let body = serde_json::to_string(activity)
         .map_err(|e| FederationError::Remote(format!("serialising activity: {e}")))?;
+    // Queued copies of what is not public are kept encrypted until sent.
+    let body = if activity.is_public() {
+        body
+    } else {
+        ctx.sealer.seal(&body)
+    };
     ctx.store
         .enqueue_activity(
             NewActivity {
@@ -196,7 +202,11 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         Err(e) => return Outcome::Failed(None, format!("signing organisation: {e}")),
     };
     let key_id = ctx.urls.key_id(&org.handle);
-    let body = head.body.as_bytes();
+    let body = match ctx.sealer.open_if_sealed(&head.body) {
+        Ok(body) => body,
+        Err(e) => return Outcome::Rejected(None, e.to_string()),
+    };
+    let body = body.as_bytes();
     let headers = match signatures::sign_request(
         "POST",
         &url,
@@ -212,7 +222,7 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         .http
         .post(url)
         .headers(headers)
-        .body(head.body.clone())
+        .body(body.to_vec())
         .send()
         .await;
     match response {

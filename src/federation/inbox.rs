@@ -54,6 +54,12 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
     }
     let body = String::from_utf8(post.body)
         .map_err(|_| FederationError::BadRequest("body is not UTF-8".into()))?;
+    // What is not public (referrals, messages, private posts) is stored encrypted.
+    let body = if activity.is_public() {
+        body
+    } else {
+        data.sealer.seal(&body)
+    };
     let stored = data
         .store
         .insert_inbox_activity(

@@ -42,6 +42,8 @@ pub struct NodeContext {
     pub wake_delivery: Arc<Notify>,
     /// Woken when an activity is stored in the inbox.
     pub wake_inbox: Arc<Notify>,
+    /// Encrypts what is not public before it is stored.
+    pub sealer: Arc<crate::domain::sealing::Sealer>,
 }
 
 /// The federation crate's request data, carrying our context.
@@ -72,7 +74,9 @@ pub async fn federation_config(
     store: Arc<dyn Store>,
 ) -> anyhow::Result<FederationConfig<NodeContext>> {
     let http = http_client(&config)?;
+    let sealer = crate::domain::sealing::Sealer::from_key_file(config.secret_key_file.as_ref())?;
     let context = NodeContext {
+        sealer: Arc::new(sealer),
         urls: Urls::new(&config),
         store,
         http: http.clone(),

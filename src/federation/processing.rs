@@ -40,9 +40,14 @@ pub async fn run_processor(
 }
 
 async fn process_row(data: &FedData, row: &InboxRow) {
-    let outcome = match serde_json::from_str::<Incoming>(&row.body) {
-        Ok(activity) => process(data, &activity).await,
-        Err(e) => Err(FederationError::BadRequest(e.to_string())),
+    let outcome = match data.sealer.open_if_sealed(&row.body) {
+        Ok(body) => match serde_json::from_str::<Incoming>(&body) {
+            Ok(activity) => process(data, &activity).await,
+            Err(e) => Err(FederationError::BadRequest(format!(
+                "unreadable activity: {e}"
+            ))),
+        },
+        Err(e) => Err(FederationError::Domain(e)),
     };
     let (state, error) = match outcome {
         Ok(()) => ("done", None),

@@ -98,8 +98,14 @@ struct Running {
     thread: std::thread::JoinHandle<()>,
 }
 
-pub fn config_for(addr: SocketAddr, database_url: &str, handle: &str) -> Config {
+pub fn config_for(
+    addr: SocketAddr,
+    database_url: &str,
+    handle: &str,
+    dir: &std::path::Path,
+) -> Config {
     Config {
+        secret_key_file: dir.join(format!("{handle}.key")).display().to_string(),
         domain: format!("localhost:{}", addr.port()),
         listen: addr,
         database_url: database_url.to_string(),
@@ -125,7 +131,7 @@ impl TestNode {
         let database_url = fresh_database(backend, dir, handle).await;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = config_for(addr, &database_url, handle);
+        let config = config_for(addr, &database_url, handle, dir);
         let store = db::connect(&database_url).await.expect("database");
         let boot = organisations::bootstrap(store.as_ref(), handle, &config.org_name)
             .await

@@ -27,6 +27,15 @@ pub struct ActivityJson<O = Value> {
     pub extra: Map<String, Value>,
 }
 
+impl<O> ActivityJson<O> {
+    /// Addressed to the public collection in `to` or `cc`.
+    pub fn is_public(&self) -> bool {
+        super::values::all(&self.to)
+            .chain(super::values::all(&self.cc))
+            .any(super::is_public)
+    }
+}
+
 /// An `object` that servers send either as an id or embedded (Mastodon embeds the Follow in
 /// Accept and Undo; others send the id).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
