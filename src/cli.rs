@@ -113,6 +113,19 @@ enum TokenCommand {
     },
 }
 
+/// The log filter for `spec` (GOTONG_LOG), with the HTML parser held at `warn` whatever the
+/// spec says: at debug level it logs the text it parses, which may be a referral message.
+pub fn log_filter(spec: &str) -> tracing_subscriber::EnvFilter {
+    let mut filter = tracing_subscriber::EnvFilter::try_new(spec)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for quiet in ["html5ever=warn", "markup5ever=warn"] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
 fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
     Ok(Config::load(Some(path), std::env::vars())?)
 }

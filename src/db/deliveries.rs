@@ -69,6 +69,9 @@ pub trait DeliveryStore {
         error: &str,
     ) -> DbResult<()>;
     async fn destination_states(&self) -> DbResult<Vec<DestinationState>>;
+    /// Every queued or sent activity body (sealed when not public) with its destination inbox,
+    /// newest first: what this node sent where.
+    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>>;
 }
 
 both_backends! { impl DeliveryStore {
@@ -173,6 +176,16 @@ both_backends! { impl DeliveryStore {
                     AND l.last_error IS NOT NULL ORDER BY l.updated_at DESC LIMIT 1) AS last_error
              FROM deliveries d GROUP BY d.inbox ORDER BY d.inbox",
         )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.body, d.inbox FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
+             ORDER BY d.id DESC LIMIT $1",
+        )
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -19,14 +19,17 @@ pub struct InboxRow {
 
 #[async_trait::async_trait]
 pub trait InboxStore {
-    /// Stores a verified activity; `false` when its id was already stored (a replay).
+    /// Stores a verified activity (`pending`, or `done` when applied already); `false` when its
+    /// id was already stored (a replay).
     async fn insert_inbox_activity(
         &self,
         ap_id: &str,
         actor: &str,
         kind: &str,
         body: &str,
+        state: &str,
     ) -> DbResult<bool>;
+    async fn inbox_activity_seen(&self, ap_id: &str) -> DbResult<bool>;
     async fn pending_inbox_activities(&self, limit: i64) -> DbResult<Vec<InboxRow>>;
     /// Marks an activity `done` or `failed`, or keeps it `pending` with one more attempt.
     async fn set_inbox_state(&self, id: i64, state: &str, error: Option<&str>) -> DbResult<()>;
@@ -40,19 +43,29 @@ both_backends! { impl InboxStore {
         actor: &str,
         kind: &str,
         body: &str,
+        state: &str,
     ) -> DbResult<bool> {
         let done = sqlx::query(
             "INSERT INTO inbox_activities (ap_id, actor, kind, body, state, received_at)
-             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT (ap_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $6, $5) ON CONFLICT (ap_id) DO NOTHING",
         )
         .bind(ap_id)
         .bind(actor)
         .bind(kind)
         .bind(body)
         .bind(now_ms())
+        .bind(state)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn inbox_activity_seen(&self, ap_id: &str) -> DbResult<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM inbox_activities WHERE ap_id = $1")
+            .bind(ap_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
     }
 
     async fn pending_inbox_activities(&self, limit: i64) -> DbResult<Vec<InboxRow>> {

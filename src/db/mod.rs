@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod organisations;
 pub mod postgres;
 pub mod posts;
+pub mod referrals;
 pub mod sqlite;
 
 pub use accounts::{AccountRow, AccountStore, NewAccount, TokenRow};
@@ -21,6 +22,9 @@ pub use directory::{DirectoryQuery, DirectoryStore, SearchHit};
 pub use inbox::{InboxRow, InboxStore};
 pub use organisations::{NewOrganisation, OrganisationRow, OrganisationStore};
 pub use posts::{NewPost, PostFields, PostRow, PostStore};
+pub use referrals::{
+    AuditRow, NewEvent, NewReferral, ReferralEventRow, ReferralRow, ReferralStore,
+};
 
 use std::sync::Arc;
 
@@ -33,6 +37,7 @@ pub trait Store:
     + DirectoryStore
     + DeliveryStore
     + InboxStore
+    + ReferralStore
     + Send
     + Sync
 {

@@ -4,11 +4,13 @@
 //! network (that is `federation`'s job) and never write SQL (that is `db`'s).
 
 pub mod accounts;
+pub mod casework;
 pub mod export;
 pub mod follows;
 pub mod objects;
 pub mod organisations;
 pub mod posts;
+pub mod referrals;
 pub mod sealing;
 pub mod vocab;
 

@@ -60,14 +60,26 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
     } else {
         data.sealer.seal(&body)
     };
+    let (id, actor, kind) = (
+        activity.id.as_str(),
+        activity.actor.as_str(),
+        &activity.kind,
+    );
+    if super::referral_inbox::concerns_referral(data, &activity).await? {
+        // Applied while the sender waits, so it hears at once when the rules refuse it;
+        // stored afterwards, already done, only to recognise a replay.
+        if data.store.inbox_activity_seen(id).await? {
+            return Ok(Received::Duplicate);
+        }
+        super::processing::process(data, &activity).await?;
+        data.store
+            .insert_inbox_activity(id, actor, kind, &body, "done")
+            .await?;
+        return Ok(Received::Stored);
+    }
     let stored = data
         .store
-        .insert_inbox_activity(
-            activity.id.as_str(),
-            activity.actor.as_str(),
-            &activity.kind,
-            &body,
-        )
+        .insert_inbox_activity(id, actor, kind, &body, "pending")
         .await?;
     if stored {
         data.wake_inbox.notify_one();

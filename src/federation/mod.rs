@@ -11,6 +11,8 @@ pub mod outbound;
 pub mod processing;
 pub mod protocol;
 pub mod publishing;
+pub mod referral_inbox;
+pub mod referrals;
 pub mod render;
 pub mod signatures;
 pub mod urls;

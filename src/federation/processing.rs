@@ -1,8 +1,9 @@
 //! What received activities do: run out of the request by a worker over the stored inbox.
 
 use super::actors::{fetch_actor, refetch_actor};
+use super::protocol::referral::REFERRAL_TYPE;
 use super::protocol::{ActivityJson, NoteJson, ObjectRef};
-use super::{outbound, FedData, FederationError, FederationResult, NodeContext};
+use super::{outbound, referral_inbox, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, InboxRow};
 use crate::domain::{follows::FollowState, posts, DomainError};
 use activitypub_federation::config::FederationConfig;
@@ -71,9 +72,26 @@ async fn process_row(data: &FedData, row: &InboxRow) {
 pub async fn process(data: &FedData, activity: &Incoming) -> FederationResult<()> {
     match activity.kind.as_str() {
         "Follow" => on_follow(data, activity).await,
-        "Accept" => on_answer(data, activity, FollowState::Accepted).await,
-        "Reject" => on_answer(data, activity, FollowState::Rejected).await,
+        "Offer" => referral_inbox::on_offer(data, activity).await,
+        "Accept" | "Reject" => {
+            let accepted = activity.kind == "Accept";
+            if referral_inbox::on_answer(data, activity, accepted).await? {
+                return Ok(());
+            }
+            let state = if accepted {
+                FollowState::Accepted
+            } else {
+                FollowState::Rejected
+            };
+            on_answer(data, activity, state).await
+        }
         "Undo" => on_undo(data, activity).await,
+        "Update" if object(activity)?.kind() == Some(REFERRAL_TYPE) => {
+            referral_inbox::on_update(data, activity).await
+        }
+        "Create" if referral_inbox::concerns_referral(data, activity).await? => {
+            referral_inbox::on_message(data, activity).await
+        }
         "Create" | "Update" => on_create_or_update(data, activity).await,
         "Delete" => on_delete(data, activity).await,
         // Acknowledged and ignored: Like, Announce, Add, Move... (ActivityPub §7).

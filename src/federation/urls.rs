@@ -70,6 +70,12 @@ impl Urls {
     pub fn new_object(&self, kind: ObjectKind) -> Url {
         self.object(kind, &uuid::Uuid::new_v4().to_string())
     }
+    pub fn new_referral(&self) -> Url {
+        self.url(&format!("/referrals/{}", uuid::Uuid::new_v4()))
+    }
+    pub fn referral(&self, uuid: &str) -> Url {
+        self.url(&format!("/referrals/{uuid}"))
+    }
     pub fn tag(&self, tag: &str) -> Url {
         self.url(&format!("/tags/{tag}"))
     }

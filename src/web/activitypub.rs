@@ -29,6 +29,7 @@ pub fn routes() -> Router {
         .route("/o/{handle}/followers", get(followers))
         .route("/o/{handle}/following", get(following))
         .route("/o/{handle}/directory", get(directory))
+        .route("/referrals/{uuid}", get(referral))
         .route("/{kind}/{uuid}", get(object))
 }
 
@@ -256,4 +257,43 @@ async fn directory(
         ordered_items: items,
     };
     Ok(activity_json(StatusCode::OK, &page))
+}
+
+/// A referral, only for the other party, proven by an HTTP signature (authorised fetch).
+/// Anyone else, signed or not, is told it does not exist.
+async fn referral(
+    data: FedData,
+    Path(uuid): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let not_found = || ApiError::not_found("referral");
+    let row = data
+        .store
+        .referral_by_ap_id(None, data.urls.referral(&uuid).as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    let headers: BTreeMap<String, String> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let signature = crate::federation::signatures::parse_signature("GET", &path, &headers, false)
+        .map_err(|_| not_found())?;
+    let signer = crate::federation::inbox::verified_signer(&data, &signature)
+        .await
+        .map_err(|_| not_found())?;
+    if signer.row.ap_id != row.counterpart {
+        return Err(not_found());
+    }
+    let body = crate::federation::referrals::fetched(&data, &row).await?;
+    let mut response = activity_json(StatusCode::OK, &body);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }

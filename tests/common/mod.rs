@@ -124,7 +124,7 @@ impl TestNode {
         // GOTONG_TEST_LOG=debug (a tracing filter) shows what the nodes do.
         if let Ok(filter) = std::env::var("GOTONG_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_env_filter(gotong::cli::log_filter(&filter))
                 .with_test_writer()
                 .try_init();
         }

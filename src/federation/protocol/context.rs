@@ -24,6 +24,15 @@ pub fn gotong_terms() -> Value {
         "gotong": GOTONG_NS,
         "gotongType": "gotong:type",
         "gotongData": { "@id": "gotong:data", "@type": "@json" },
-        "gotongDirectory": { "@id": "gotong:directory", "@type": "@id" }
+        "gotongDirectory": { "@id": "gotong:directory", "@type": "@id" },
+        "Referral": "gotong:Referral",
+        "program": { "@id": "gotong:program", "@type": "@id" },
+        "referralOffer": { "@id": "gotong:referralOffer", "@type": "@id" },
+        "urgency": "gotong:urgency",
+        "status": "gotong:status",
+        "needs": "gotong:needs",
+        "person": { "@id": "gotong:person", "@type": "@json" },
+        "consent": { "@id": "gotong:consent", "@type": "@json" },
+        "note": "gotong:note"
     })
 }

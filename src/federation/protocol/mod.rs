@@ -8,6 +8,7 @@ pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod note;
+pub mod referral;
 pub mod values;
 
 pub use activity::{ActivityJson, ObjectRef};

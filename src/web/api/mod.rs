@@ -5,6 +5,7 @@ mod admin;
 mod directory;
 mod follows;
 mod objects;
+mod referrals;
 
 use axum::Router;
 
@@ -15,4 +16,5 @@ pub fn routes() -> Router {
         .merge(follows::routes())
         .merge(objects::routes())
         .merge(directory::routes())
+        .merge(referrals::routes())
 }

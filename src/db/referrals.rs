@@ -1,0 +1,284 @@
+//! Referrals, their timeline of events, and the audit log. Personal data only ever arrives
+//! here already sealed (encrypted) by the domain.
+
+use super::{both_backends, now_ms, DbResult};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub organisation_id: i64,
+    pub side: String,
+    pub counterpart: String,
+    pub counterpart_inbox: String,
+    pub offer_activity: String,
+    pub program: Option<String>,
+    pub referral_offer: Option<String>,
+    pub urgency: String,
+    pub status: String,
+    pub sealed: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+    pub erased_at: Option<i64>,
+}
+
+pub struct NewReferral<'a> {
+    pub ap_id: &'a str,
+    pub organisation_id: i64,
+    pub side: &'a str,
+    pub counterpart: &'a str,
+    pub counterpart_inbox: &'a str,
+    pub offer_activity: &'a str,
+    pub program: Option<&'a str>,
+    pub referral_offer: Option<&'a str>,
+    pub urgency: &'a str,
+    pub status: &'a str,
+    pub sealed: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralEventRow {
+    pub id: i64,
+    pub referral_id: i64,
+    pub activity: Option<String>,
+    pub at: i64,
+    pub by_actor: String,
+    pub kind: String,
+    pub status: Option<String>,
+    pub sealed: Option<String>,
+}
+
+pub struct NewEvent<'a> {
+    pub referral_id: i64,
+    /// The activity that carried it, so a replay is stored once.
+    pub activity: Option<&'a str>,
+    pub by_actor: &'a str,
+    pub kind: &'a str,
+    pub status: Option<&'a str>,
+    pub sealed: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub organisation_id: i64,
+    pub actor: String,
+    pub action: String,
+    pub referral_id: Option<i64>,
+    pub detail: String,
+}
+
+#[async_trait::async_trait]
+pub trait ReferralStore {
+    async fn insert_referral(&self, new: NewReferral<'_>) -> DbResult<ReferralRow>;
+    async fn referral_by_id(&self, id: i64) -> DbResult<Option<ReferralRow>>;
+    async fn referral_by_ap_id(
+        &self,
+        organisation_id: Option<i64>,
+        ap_id: &str,
+    ) -> DbResult<Option<ReferralRow>>;
+    async fn referral_by_offer_activity(
+        &self,
+        offer_activity: &str,
+    ) -> DbResult<Option<ReferralRow>>;
+    async fn list_referrals(
+        &self,
+        organisation_id: i64,
+        side: Option<&str>,
+    ) -> DbResult<Vec<ReferralRow>>;
+    /// Moves a referral to `status` and records the event, atomically. `false` (nothing
+    /// written) when the event's activity was recorded before.
+    async fn record_status(&self, id: i64, status: &str, event: NewEvent<'_>) -> DbResult<bool>;
+    /// Records a message or note; `false` when its activity was recorded before.
+    async fn add_referral_event(&self, event: NewEvent<'_>) -> DbResult<bool>;
+    async fn referral_events(&self, referral_id: i64) -> DbResult<Vec<ReferralEventRow>>;
+    /// Referrals of `referral_offer` that still take a place (not declined or withdrawn).
+    async fn count_offer_referrals(&self, referral_offer: &str) -> DbResult<i64>;
+    /// Closed referrals whose personal fields are due for erasure.
+    async fn referrals_to_erase(&self, closed_before: i64) -> DbResult<Vec<ReferralRow>>;
+    /// Erases the sealed fields of a referral and its events, keeping dates and statuses.
+    async fn erase_referral(&self, id: i64) -> DbResult<()>;
+    async fn record_audit(
+        &self,
+        organisation_id: i64,
+        actor: &str,
+        action: &str,
+        referral_id: Option<i64>,
+        detail: &str,
+    ) -> DbResult<()>;
+    async fn audit_log(
+        &self,
+        organisation_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<AuditRow>>;
+}
+
+const INSERT_EVENT: &str =
+    "INSERT INTO referral_events (referral_id, activity, at, by_actor, kind, status, sealed)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity) DO NOTHING";
+
+both_backends! { impl ReferralStore {
+    async fn insert_referral(&self, r: NewReferral<'_>) -> DbResult<ReferralRow> {
+        let now = now_ms();
+        Ok(sqlx::query_as(
+            "INSERT INTO referrals (ap_id, organisation_id, side, counterpart, counterpart_inbox,
+                 offer_activity, program, referral_offer, urgency, status, sealed, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *",
+        )
+        .bind(r.ap_id).bind(r.organisation_id).bind(r.side).bind(r.counterpart)
+        .bind(r.counterpart_inbox).bind(r.offer_activity).bind(r.program).bind(r.referral_offer)
+        .bind(r.urgency).bind(r.status).bind(r.sealed).bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn referral_by_id(&self, id: i64) -> DbResult<Option<ReferralRow>> {
+        Ok(sqlx::query_as("SELECT * FROM referrals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn referral_by_ap_id(&self, organisation_id: Option<i64>, ap_id: &str) -> DbResult<Option<ReferralRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM referrals WHERE ap_id = $1 AND ($2 IS NULL OR organisation_id = $2)",
+        )
+        .bind(ap_id)
+        .bind(organisation_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn referral_by_offer_activity(&self, offer_activity: &str) -> DbResult<Option<ReferralRow>> {
+        Ok(sqlx::query_as("SELECT * FROM referrals WHERE offer_activity = $1")
+            .bind(offer_activity)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_referrals(&self, organisation_id: i64, side: Option<&str>) -> DbResult<Vec<ReferralRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM referrals WHERE organisation_id = $1 AND ($2 IS NULL OR side = $2)
+             ORDER BY updated_at DESC, id DESC",
+        )
+        .bind(organisation_id)
+        .bind(side)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn record_status(&self, id: i64, status: &str, e: NewEvent<'_>) -> DbResult<bool> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(INSERT_EVENT)
+            .bind(e.referral_id).bind(e.activity).bind(now).bind(e.by_actor).bind(e.kind)
+            .bind(e.status).bind(e.sealed)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE referrals SET status = $2, updated_at = $3,
+                 closed_at = CASE WHEN $2 = 'closed' THEN $3 ELSE closed_at END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn add_referral_event(&self, e: NewEvent<'_>) -> DbResult<bool> {
+        let done = sqlx::query(INSERT_EVENT)
+            .bind(e.referral_id).bind(e.activity).bind(now_ms()).bind(e.by_actor).bind(e.kind)
+            .bind(e.status).bind(e.sealed)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn referral_events(&self, referral_id: i64) -> DbResult<Vec<ReferralEventRow>> {
+        Ok(sqlx::query_as("SELECT * FROM referral_events WHERE referral_id = $1 ORDER BY id")
+            .bind(referral_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn count_offer_referrals(&self, referral_offer: &str) -> DbResult<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM referrals WHERE referral_offer = $1
+               AND status NOT IN ('declined', 'withdrawn')",
+        )
+        .bind(referral_offer)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
+    async fn referrals_to_erase(&self, closed_before: i64) -> DbResult<Vec<ReferralRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM referrals WHERE closed_at IS NOT NULL AND closed_at < $1 AND erased_at IS NULL",
+        )
+        .bind(closed_before)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn erase_referral(&self, id: i64) -> DbResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE referrals SET sealed = NULL, erased_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE referral_events SET sealed = NULL WHERE referral_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_audit(
+        &self,
+        organisation_id: i64,
+        actor: &str,
+        action: &str,
+        referral_id: Option<i64>,
+        detail: &str,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, organisation_id, actor, action, referral_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now_ms())
+        .bind(organisation_id)
+        .bind(actor)
+        .bind(action)
+        .bind(referral_id)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, organisation_id: i64, before: Option<i64>, limit: i64) -> DbResult<Vec<AuditRow>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM audit_log WHERE organisation_id = $1 AND ($2 IS NULL OR id < $2)
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(organisation_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}}
