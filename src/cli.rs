@@ -43,6 +43,9 @@ enum Command {
     },
     /// Show the delivery queue's state per destination inbox.
     Deliveries,
+    /// Run the retention job now: erase the personal fields of referrals closed longer ago
+    /// than referral_retention_days (a running node does this every hour).
+    Retention,
     /// Start three sample nodes on 127.0.0.1 that follow each other, and print their tokens.
     Demo {
         /// Port of the first node; the others take the next ports.
@@ -150,6 +153,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Account { command } => account(config, command).await,
         Command::Token { command } => token(config, command).await,
         Command::Export(args) => export(config, args).await,
+        Command::Retention => {
+            let store = db::connect(&config.database_url).await?;
+            let report = crate::domain::casework::run_retention(
+                store.as_ref(),
+                db::now_ms(),
+                config.referral_retention_days,
+            )
+            .await?;
+            println!(
+                "erased {} referrals; emptied {} queued private activities",
+                report.referrals_erased, report.queue_bodies_purged
+            );
+            Ok(())
+        }
         Command::Deliveries => {
             let store = db::connect(&config.database_url).await?;
             for d in store.destination_states().await? {

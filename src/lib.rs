@@ -8,4 +8,5 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod federation;
+pub mod jobs;
 pub mod web;

@@ -577,6 +577,11 @@ async fn retention_erases_personal_fields_and_is_audited(backend: Backend) {
     let (code, _) = move_to(&s.a, &s.a_case, a_id, "closed", "Referred elsewhere").await;
     assert_eq!(code, 200);
 
+    eventually(10, "the sender's queue drains", || async {
+        let states = s.a.store.destination_states().await.expect("q");
+        states.iter().all(|d| d.pending == 0).then_some(())
+    })
+    .await;
     let now = chrono::Utc::now().timestamp_millis();
     let store = s.a.store.as_ref();
     assert_eq!(
@@ -586,10 +591,16 @@ async fn retention_erases_personal_fields_and_is_audited(backend: Backend) {
         0,
         "not yet due"
     );
-    let erased = gotong::domain::casework::erase_expired(store, now + 91 * 86_400_000, 90)
+    let report = gotong::domain::casework::run_retention(store, now + 91 * 86_400_000, 90)
         .await
         .expect("run");
-    assert_eq!(erased, 1, "only the closed referral");
+    assert_eq!(report.referrals_erased, 1, "only the closed referral");
+    assert!(report.queue_bodies_purged > 0, "{report:?}");
+    let sent = s.a.store.sent_activities(1000).await.expect("q");
+    assert!(
+        sent.iter().all(|(body, _)| !body.starts_with("sealed:")),
+        "queued copies emptied"
+    );
     let view = status_of(&s.a, &s.a_case, a_id).await;
     assert_eq!(view["content"], Value::Null);
     assert_eq!(view["status"], "closed");

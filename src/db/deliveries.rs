@@ -72,6 +72,9 @@ pub trait DeliveryStore {
     /// Every queued or sent activity body (sealed when not public) with its destination inbox,
     /// newest first: what this node sent where.
     async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>>;
+    /// Empties the sealed bodies of activities created before `before` that nobody waits for
+    /// any more; returns how many.
+    async fn purge_sealed_outgoing_bodies(&self, before: i64) -> DbResult<u64>;
 }
 
 both_backends! { impl DeliveryStore {
@@ -188,5 +191,17 @@ both_backends! { impl DeliveryStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    async fn purge_sealed_outgoing_bodies(&self, before: i64) -> DbResult<u64> {
+        let done = sqlx::query(
+            "UPDATE outgoing_activities SET body = '' WHERE body LIKE 'sealed:%' AND created_at < $1
+               AND NOT EXISTS (SELECT 1 FROM deliveries d
+                               WHERE d.activity_id = outgoing_activities.id AND d.state = 'pending')",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 }}

@@ -34,6 +34,9 @@ pub trait InboxStore {
     /// Marks an activity `done` or `failed`, or keeps it `pending` with one more attempt.
     async fn set_inbox_state(&self, id: i64, state: &str, error: Option<&str>) -> DbResult<()>;
     async fn count_inbox_activities(&self) -> DbResult<i64>;
+    /// Empties the sealed bodies of activities processed before `before` (their ids stay, to
+    /// recognise replays); returns how many.
+    async fn purge_sealed_inbox_bodies(&self, before: i64) -> DbResult<u64>;
 }
 
 both_backends! { impl InboxStore {
@@ -96,5 +99,16 @@ both_backends! { impl InboxStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    async fn purge_sealed_inbox_bodies(&self, before: i64) -> DbResult<u64> {
+        let done = sqlx::query(
+            "UPDATE inbox_activities SET body = '' WHERE body LIKE 'sealed:%'
+               AND state IN ('done', 'failed') AND received_at < $1",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 }}

@@ -90,6 +90,11 @@ pub async fn launch_with_tcp_listener(
     let delivery = tokio::spawn(federation::delivery::run_worker(context, stop_rx.clone()));
     let processor = tokio::spawn(federation::processing::run_processor(
         federation.clone(),
+        stop_rx.clone(),
+    ));
+    let retention = tokio::spawn(crate::jobs::run_retention(
+        federation.store.clone(),
+        federation.config.referral_retention_days,
         stop_rx,
     ));
     let app = router(federation);
@@ -102,5 +107,6 @@ pub async fn launch_with_tcp_listener(
     let _ = stop_tx.send(true);
     let _ = delivery.await;
     let _ = processor.await;
+    let _ = retention.await;
     Ok(served?)
 }

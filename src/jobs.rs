@@ -1,0 +1,33 @@
+//! Periodic jobs of a running node: retention of referral data (hourly).
+
+use crate::db::Store;
+use crate::domain::casework;
+use std::{sync::Arc, time::Duration};
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the retention job at start and then every hour, until `shutdown`.
+pub async fn run_retention(
+    store: Arc<dyn Store>,
+    retention_days: i64,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        match casework::run_retention(store.as_ref(), crate::db::now_ms(), retention_days).await {
+            Ok(report) if report.referrals_erased > 0 => {
+                info!(
+                    "retention: erased the personal fields of {} referrals",
+                    report.referrals_erased
+                )
+            }
+            Ok(_) => {}
+            Err(e) => warn!("retention job failed: {e}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(RETENTION_EVERY) => {}
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        }
+    }
+}
