@@ -1,4 +1,5 @@
-//! Periodic jobs of a running node: retention of referral data (hourly).
+//! Periodic jobs of a running node (hourly): retention of referral data, and fresh statistics
+//! for the database's query planner.
 
 use crate::db::Store;
 use crate::domain::casework;
@@ -8,8 +9,8 @@ use tracing::{info, warn};
 
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
-/// Runs the retention job at start and then every hour, until `shutdown`.
-pub async fn run_retention(
+/// Runs the hourly jobs at start and then every hour, until `shutdown`.
+pub async fn run_hourly(
     store: Arc<dyn Store>,
     retention_days: i64,
     mut shutdown: watch::Receiver<bool>,
@@ -24,6 +25,9 @@ pub async fn run_retention(
             }
             Ok(_) => {}
             Err(e) => warn!("retention job failed: {e}"),
+        }
+        if let Err(e) = store.optimize().await {
+            warn!("refreshing the query planner's statistics failed: {e}");
         }
         tokio::select! {
             _ = tokio::time::sleep(RETENTION_EVERY) => {}

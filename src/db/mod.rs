@@ -29,6 +29,7 @@ pub use referrals::{
 use std::sync::Arc;
 
 /// Everything the rest of the node may ask of the database.
+#[async_trait::async_trait]
 pub trait Store:
     OrganisationStore
     + AccountStore
@@ -43,6 +44,8 @@ pub trait Store:
 {
     /// Which database this is, for logs and NodeInfo.
     fn backend(&self) -> &'static str;
+    /// Refreshes the query planner's statistics (run hourly, and after bulk imports).
+    async fn optimize(&self) -> DbResult<()>;
 }
 
 /// Errors of the storage layer. Callers see `NotFound` and `Conflict` as such; anything else

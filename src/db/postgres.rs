@@ -28,9 +28,15 @@ impl PgStore {
     }
 }
 
+#[async_trait::async_trait]
 impl Store for PgStore {
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+
+    async fn optimize(&self) -> DbResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 }
 

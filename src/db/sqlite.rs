@@ -44,9 +44,21 @@ impl SqliteStore {
     }
 }
 
+#[async_trait::async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    async fn optimize(&self) -> DbResult<()> {
+        // Bounded analysis of every table that needs it (SQLite's recommended upkeep).
+        sqlx::query("PRAGMA analysis_limit = 1000")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("PRAGMA optimize = 0x10002")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 

@@ -92,7 +92,7 @@ pub async fn launch_with_tcp_listener(
         federation.clone(),
         stop_rx.clone(),
     ));
-    let retention = tokio::spawn(crate::jobs::run_retention(
+    let retention = tokio::spawn(crate::jobs::run_hourly(
         federation.store.clone(),
         federation.config.referral_retention_days,
         stop_rx,
