@@ -96,7 +96,9 @@ const FIELDS: &[(&str, Kind)] = &[
 ];
 
 /// Environment variables that are not settings but are read by the CLI itself.
-const ENV_NOT_SETTINGS: &[&str] = &["GOTONG_CONFIG", "GOTONG_LOG"];
+const ENV_NOT_SETTINGS: &[&str] = &["GOTONG_CONFIG", "GOTONG_LOG", "GOTONG_NEW_PASSWORD"];
+/// Prefixes of variables read by the test suite and the benchmarks, never by a node.
+const ENV_TOOLING_PREFIXES: &[&str] = &["GOTONG_TEST_", "GOTONG_BENCH_"];
 
 fn known_env_names() -> Vec<String> {
     FIELDS.iter().map(|(f, _)| env_name(f)).collect()
@@ -119,6 +121,7 @@ impl Config {
         let env: BTreeMap<String, String> = env
             .into_iter()
             .filter(|(k, _)| k.starts_with("GOTONG_") && !ENV_NOT_SETTINGS.contains(&k.as_str()))
+            .filter(|(k, _)| !ENV_TOOLING_PREFIXES.iter().any(|p| k.starts_with(p)))
             .collect();
         for (name, raw) in env {
             let field = name["GOTONG_".len()..].to_lowercase();
@@ -263,6 +266,18 @@ mod tests {
         assert_eq!(c.domain, "node.example");
         assert!(c.dev);
         assert_eq!(c.base_url(), "http://node.example");
+    }
+
+    #[test]
+    fn test_and_bench_variables_are_not_settings() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("GOTONG_TEST_POSTGRES_URL", "postgres://x"),
+                ("GOTONG_BENCH_PROGRAMS", "5"),
+            ]),
+        );
+        assert!(c.is_ok(), "{c:?}");
     }
 
     #[test]
