@@ -463,6 +463,55 @@ async fn decline_withdraw_and_refusals(backend: Backend) {
             "{err}"
         );
     }
+    let closed =
+        json!({ "name": "Full this year", "themes": ["shelter"], "acceptingReferrals": false });
+    let (code, closed) = s.b.api("POST", "/api/v1/programs", Some(closed)).await;
+    assert_eq!(code, 201);
+    let closed_url = closed["url"].as_str().expect("url").to_string();
+    eventually(
+        10,
+        "the closed program reaches the referring node",
+        || async {
+            s.a.store
+                .post_by_ap_id(&closed_url)
+                .await
+                .expect("q")
+                .map(|_| ())
+        },
+    )
+    .await;
+    let (code, err) =
+        s.a.api_as(
+            &s.a_case,
+            "POST",
+            "/api/v1/referrals",
+            Some(referral_body(&closed_url, 8)),
+        )
+        .await;
+    assert_eq!(code, 422, "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("does not accept referrals"),
+        "{err}"
+    );
+    let before = s.a.store.list_referrals(1, None).await.expect("q").len();
+
+    // To an organisation by its handle, without a program.
+    let mut by_handle = referral_body(&s.program, 9);
+    by_handle.as_object_mut().expect("object").remove("program");
+    by_handle["organisation"] = json!(s.b.account());
+    let (code, sent) =
+        s.a.api_as(&s.a_case, "POST", "/api/v1/referrals", Some(by_handle))
+            .await;
+    assert_eq!(code, 201, "{sent}");
+    assert_eq!(
+        s.a.store.list_referrals(1, None).await.expect("q").len(),
+        before + 1
+    );
+    incoming(&s, sent["url"].as_str().expect("url")).await;
+
     let mut overridden = referral_body(&s.program, 5);
     overridden["consent"] =
         json!({ "given": false, "overrideJustification": "Child at immediate risk" });
@@ -498,6 +547,36 @@ async fn decline_withdraw_and_refusals(backend: Backend) {
     wait_status(&s.a, &s.a_case, ids[0], "received").await;
     let refused = wait_status(&s.a, &s.a_case, ids[1], "declined").await;
     assert!(refused.to_string().contains("full"), "{refused}");
+
+    // An expired offer refuses new referrals at the sending node.
+    let soon = chrono::Utc::now().timestamp_millis() + 1200;
+    let short =
+        json!({ "name": "Today only", "program": s.program, "capacity": 5, "validUntil": soon });
+    let (code, short) = s.b.api("POST", "/api/v1/offers", Some(short)).await;
+    assert_eq!(code, 201);
+    let short_url = short["url"].as_str().expect("url").to_string();
+    eventually(10, "the short offer reaches the referring node", || async {
+        s.a.store
+            .post_by_ap_id(&short_url)
+            .await
+            .expect("q")
+            .map(|_| ())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let mut late = referral_body(&s.program, 10);
+    late["referralOffer"] = json!(short_url);
+    let (code, err) =
+        s.a.api_as(&s.a_case, "POST", "/api/v1/referrals", Some(late))
+            .await;
+    assert_eq!(code, 422);
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired"),
+        "{err}"
+    );
 }
 
 async fn rules_refuse_what_they_must_and_replays_change_nothing(backend: Backend) {
