@@ -43,6 +43,11 @@ enum Command {
     },
     /// Show the delivery queue's state per destination inbox.
     Deliveries,
+    /// Who this node federates with: list, block, allow or forget domains, or set the mode.
+    Domains {
+        #[command(subcommand)]
+        command: DomainsCommand,
+    },
     /// Run the retention job now: erase the personal fields of referrals closed longer ago
     /// than referral_retention_days (a running node does this every hour).
     Retention,
@@ -106,6 +111,31 @@ enum AccountCommand {
 }
 
 #[derive(Subcommand)]
+enum DomainsCommand {
+    /// Show the mode and every rule.
+    List,
+    /// Refuse everything from and to a domain (and its subdomains).
+    Block {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Also delete what was received from it.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Allow a domain (what counts in allowlist mode).
+    Allow {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Forget the rule for a domain.
+    Remove { domain: String },
+    /// blocklist (federate with everyone but blocked domains) or allowlist (only allowed ones).
+    Mode { mode: String },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Mint an API token for an account and print it (it is shown only once).
     Create {
@@ -153,6 +183,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Account { command } => account(config, command).await,
         Command::Token { command } => token(config, command).await,
         Command::Export(args) => export(config, args).await,
+        Command::Domains { command } => domains(config, command).await,
         Command::Retention => {
             let store = db::connect(&config.database_url).await?;
             let report = crate::domain::casework::run_retention(
@@ -317,6 +348,48 @@ async fn export(config: Config, args: ExportArgs) -> anyhow::Result<()> {
     match args.output {
         Some(path) => std::fs::write(&path, text)?,
         None => print!("{text}"),
+    }
+    Ok(())
+}
+
+async fn domains(config: Config, command: DomainsCommand) -> anyhow::Result<()> {
+    use crate::domain::policy::{self, FederationMode, RuleAction};
+    let store = db::connect(&config.database_url).await?;
+    let store = store.as_ref();
+    match command {
+        DomainsCommand::List => {
+            let current = policy::load(store).await?;
+            println!("mode: {:?}", current.mode);
+            for rule in current.rules {
+                println!("{}\t{}\t{}", rule.domain, rule.action, rule.reason);
+            }
+        }
+        DomainsCommand::Block {
+            domain,
+            reason,
+            purge,
+        } => {
+            let purged =
+                policy::set_rule(store, None, &domain, RuleAction::Block, &reason, purge).await?;
+            println!("blocked {domain}; purged {purged} posts");
+        }
+        DomainsCommand::Allow { domain, reason } => {
+            policy::set_rule(store, None, &domain, RuleAction::Allow, &reason, false).await?;
+            println!("allowed {domain}");
+        }
+        DomainsCommand::Remove { domain } => {
+            policy::remove_rule(store, None, &domain).await?;
+            println!("removed the rule for {domain}");
+        }
+        DomainsCommand::Mode { mode } => {
+            let mode = match mode.as_str() {
+                "blocklist" => FederationMode::Blocklist,
+                "allowlist" => FederationMode::Allowlist,
+                other => anyhow::bail!("unknown mode {other:?}: expected blocklist or allowlist"),
+            };
+            policy::set_mode(store, None, mode).await?;
+            println!("federation mode: {mode:?}");
+        }
     }
     Ok(())
 }

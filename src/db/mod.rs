@@ -10,6 +10,7 @@ pub mod deliveries;
 pub mod directory;
 pub mod inbox;
 pub mod organisations;
+pub mod policy;
 pub mod postgres;
 pub mod posts;
 pub mod referrals;
@@ -21,6 +22,7 @@ pub use deliveries::{DeliveryHead, DeliveryStore, DestinationState, NewActivity}
 pub use directory::{DirectoryQuery, DirectoryStore, SearchHit};
 pub use inbox::{InboxRow, InboxStore};
 pub use organisations::{NewOrganisation, OrganisationRow, OrganisationStore};
+pub use policy::{DomainRuleRow, PolicyStore};
 pub use posts::{NewPost, PostFields, PostRow, PostStore};
 pub use referrals::{
     AuditRow, NewEvent, NewReferral, ReferralEventRow, ReferralRow, ReferralStore,
@@ -39,6 +41,7 @@ pub trait Store:
     + DeliveryStore
     + InboxStore
     + ReferralStore
+    + PolicyStore
     + Send
     + Sync
 {

@@ -9,6 +9,7 @@ pub mod export;
 pub mod follows;
 pub mod objects;
 pub mod organisations;
+pub mod policy;
 pub mod posts;
 pub mod referrals;
 pub mod sealing;

@@ -27,9 +27,11 @@ pub async fn enqueue<O: Serialize>(
 ) -> FederationResult<()> {
     let mut seen = HashSet::new();
     let local = format!("{}/", ctx.urls.base());
+    let policy = crate::domain::policy::load(ctx.store.as_ref()).await?;
+    let permitted = |inbox: &str| Url::parse(inbox).is_ok_and(|u| policy.permits_url(&u));
     let inboxes: Vec<String> = inboxes
         .into_iter()
-        .filter(|i| !i.starts_with(&local) && seen.insert(i.clone()))
+        .filter(|i| !i.starts_with(&local) && permitted(i) && seen.insert(i.clone()))
         .collect();
     let body = serde_json::to_string(activity)
         .map_err(|e| FederationError::Remote(format!("serialising activity: {e}")))?;
@@ -197,6 +199,13 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         Ok(url) => url,
         Err(why) => return Outcome::Rejected(None, why),
     };
+    match crate::domain::policy::load(ctx.store.as_ref()).await {
+        Ok(policy) if !policy.permits_url(&url) => {
+            return Outcome::Rejected(None, "blocked by this node's federation policy".into())
+        }
+        Ok(_) => {}
+        Err(e) => return Outcome::Failed(None, format!("federation policy: {e}")),
+    }
     let org = match ctx.store.organisation_by_id(head.organisation_id).await {
         Ok(org) => org,
         Err(e) => return Outcome::Failed(None, format!("signing organisation: {e}")),

@@ -37,6 +37,19 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
         .map_err(unauthorized)?;
     signatures::verify_digest(post.headers.get("digest"), &post.body).map_err(unauthorized)?;
     let activity = parse_activity(&post.body)?;
+    let policy = crate::domain::policy::load(data.store.as_ref()).await?;
+    let key_owner = signatures::key_owner_guess(&signature.key_id);
+    for url in [Some(&activity.actor), key_owner.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if !policy.permits_url(url) {
+            return Err(FederationError::Forbidden(format!(
+                "this node does not federate with {}",
+                url.host_str().unwrap_or_default()
+            )));
+        }
+    }
     if !super::same_origin(&activity.id, &activity.actor) {
         return Err(FederationError::Forbidden(
             "activity id and actor are on different servers".into(),

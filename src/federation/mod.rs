@@ -70,6 +70,30 @@ pub fn http_client(config: &Config) -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
+/// Refuses fetches from servers this node does not federate with (WebFinger, actors,
+/// collections: everything the federation crate fetches goes through here).
+#[derive(Clone)]
+struct PolicyVerifier {
+    store: Arc<dyn Store>,
+}
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
+    async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
+        use activitypub_federation::error::Error;
+        let policy = crate::domain::policy::load(self.store.as_ref())
+            .await
+            .map_err(|e| Error::Other(e.to_string()))?;
+        if policy.permits_url(url) {
+            Ok(())
+        } else {
+            Err(Error::UrlVerificationError(
+                "blocked by this node's federation policy",
+            ))
+        }
+    }
+}
+
 /// Builds the context and the federation crate's configuration around it.
 pub async fn federation_config(
     config: Arc<Config>,
@@ -88,6 +112,9 @@ pub async fn federation_config(
     };
     Ok(FederationConfig::builder()
         .domain(config.domain.clone())
+        .url_verifier(Box::new(PolicyVerifier {
+            store: context.store.clone(),
+        }))
         .app_data(context)
         .client(http.into())
         .debug(config.dev)

@@ -1,0 +1,202 @@
+//! Which servers this node federates with. In `blocklist` mode (the default) it talks to
+//! every server but the blocked ones; in `allowlist` mode only to the allowed ones. A rule for
+//! `example.org` also covers its subdomains; a rule naming a port (`localhost:8081`) covers
+//! that server alone.
+
+use super::accounts::{Role, Staff};
+use super::{DomainError, DomainResult};
+use crate::db::{DomainRuleRow, Store};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    /// Open federation: everyone but the blocked domains. The default, so a new node can join
+    /// its network at once; a closed network switches to `allowlist`.
+    #[default]
+    Blocklist,
+    Allowlist,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleAction {
+    Allow,
+    Block,
+}
+
+impl RuleAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAction::Allow => "allow",
+            RuleAction::Block => "block",
+        }
+    }
+}
+
+const MODE_KEY: &str = "federation_mode";
+
+/// The policy in force: the mode and the rules.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub mode: FederationMode,
+    pub rules: Vec<DomainRuleRow>,
+}
+
+fn covers(rule: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if rule.contains(':') {
+        return host == rule;
+    }
+    let name = host.split(':').next().unwrap_or_default();
+    name == rule || name.ends_with(&format!(".{rule}"))
+}
+
+impl Policy {
+    /// True when this node may exchange anything with `host` (a host name, with the port when
+    /// it is not the default one).
+    pub fn permits(&self, host: &str) -> bool {
+        let rule_for = |action: &str| {
+            self.rules
+                .iter()
+                .any(|r| r.action == action && covers(&r.domain, host))
+        };
+        match self.mode {
+            FederationMode::Blocklist => !rule_for("block"),
+            FederationMode::Allowlist => rule_for("allow") && !rule_for("block"),
+        }
+    }
+
+    /// `permits` for the server of a URL.
+    pub fn permits_url(&self, url: &url::Url) -> bool {
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => return false,
+        };
+        self.permits(&host)
+    }
+}
+
+pub async fn load(store: &dyn Store) -> DomainResult<Policy> {
+    let mode = match store.setting(MODE_KEY).await?.as_deref() {
+        Some("allowlist") => FederationMode::Allowlist,
+        _ => FederationMode::Blocklist,
+    };
+    Ok(Policy {
+        mode,
+        rules: store.domain_rules().await?,
+    })
+}
+
+/// A domain as rules name it: lower case, no scheme or path.
+pub fn normalise_domain(input: &str) -> DomainResult<String> {
+    let domain = input.trim().to_ascii_lowercase();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if !valid {
+        return Err(DomainError::Invalid(format!(
+            "{input:?} is not a domain (name it like example.org, or host:port)"
+        )));
+    }
+    Ok(domain)
+}
+
+pub async fn set_mode(
+    store: &dyn Store,
+    staff: Option<&Staff>,
+    mode: FederationMode,
+) -> DomainResult<()> {
+    if let Some(staff) = staff {
+        staff.require(&[Role::Admin])?;
+    }
+    let value = match mode {
+        FederationMode::Blocklist => "blocklist",
+        FederationMode::Allowlist => "allowlist",
+    };
+    Ok(store.set_setting(MODE_KEY, value).await?)
+}
+
+/// Adds or changes a rule; with `purge`, a block also deletes what was received from the
+/// domain. Returns how many posts were purged.
+pub async fn set_rule(
+    store: &dyn Store,
+    staff: Option<&Staff>,
+    domain: &str,
+    action: RuleAction,
+    reason: &str,
+    purge: bool,
+) -> DomainResult<u64> {
+    if let Some(staff) = staff {
+        staff.require(&[Role::Admin])?;
+    }
+    let domain = normalise_domain(domain)?;
+    store
+        .set_domain_rule(&domain, action.as_str(), reason.trim())
+        .await?;
+    if action == RuleAction::Block && purge {
+        return Ok(store.purge_domain(&domain).await?);
+    }
+    Ok(0)
+}
+
+pub async fn remove_rule(
+    store: &dyn Store,
+    staff: Option<&Staff>,
+    domain: &str,
+) -> DomainResult<()> {
+    if let Some(staff) = staff {
+        staff.require(&[Role::Admin])?;
+    }
+    if store.remove_domain_rule(&normalise_domain(domain)?).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound("rule"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(domain: &str, action: &str) -> DomainRuleRow {
+        DomainRuleRow {
+            domain: domain.into(),
+            action: action.into(),
+            reason: String::new(),
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn modes_and_rules() {
+        let open = Policy {
+            mode: FederationMode::Blocklist,
+            rules: vec![rule("bad.example", "block")],
+        };
+        assert!(open.permits("good.example"));
+        assert!(!open.permits("bad.example"));
+        assert!(!open.permits("sub.bad.example"));
+        assert!(!open.permits("bad.example:8443"));
+        assert!(open.permits("notbad.example"));
+        let closed = Policy {
+            mode: FederationMode::Allowlist,
+            rules: vec![
+                rule("member.example", "allow"),
+                rule("localhost:8081", "allow"),
+            ],
+        };
+        assert!(closed.permits("member.example"));
+        assert!(closed.permits("localhost:8081"));
+        assert!(!closed.permits("localhost:8082"));
+        assert!(!closed.permits("stranger.example"));
+        assert!(normalise_domain("https://x").is_err());
+        assert_eq!(
+            normalise_domain(" Member.Example ").expect("ok"),
+            "member.example"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! Federation policy: allowlist and blocklist, applied to inbound activities, deliveries and
+//! fetches alike.
+
+mod common;
+
+use common::{
+    eventually, feed, follow, follow_state, publish, signed_post, tempdir, Backend, TestNode,
+};
+use serde_json::json;
+use std::time::Duration;
+
+on_both_databases!(
+    allowlist_mode_talks_only_to_listed_nodes,
+    blocking_mid_conversation_stops_both_directions,
+);
+
+async fn allowlist_mode_talks_only_to_listed_nodes(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    let c = TestNode::start(backend, dir.path(), "charlie").await;
+    let (status, _) = b
+        .api(
+            "POST",
+            "/api/v1/admin/domains",
+            Some(json!({ "domain": a.domain, "action": "allow" })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, policy) = b
+        .api(
+            "PUT",
+            "/api/v1/admin/federation",
+            Some(json!({ "mode": "allowlist" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(policy["mode"], "allowlist");
+
+    follow(&a, &b).await;
+    let (status, _) = c
+        .api(
+            "POST",
+            "/api/v1/following",
+            Some(json!({ "handle": b.account() })),
+        )
+        .await;
+    assert_eq!(status, 202);
+    // The stranger's Follow is refused at the door: its delivery ends as rejected.
+    eventually(10, "the stranger's follow is refused", || async {
+        let states = c.store.destination_states().await.expect("q");
+        states.iter().any(|d| d.failed > 0).then_some(())
+    })
+    .await;
+    assert!(follow_state(&b, "/api/v1/followers", &c.actor)
+        .await
+        .is_none());
+    assert_eq!(
+        follow_state(&c, "/api/v1/following", &b.actor)
+            .await
+            .as_deref(),
+        Some("pending")
+    );
+
+    // Nothing goes out to the stranger, and the stranger's activities are refused.
+    let post = publish(&b, "For members only").await;
+    let url = post["url"].as_str().expect("url").to_string();
+    eventually(10, "the allowed follower receives", || async {
+        feed(&a).await.into_iter().find(|p| p["url"] == url)
+    })
+    .await;
+    let destinations = b.store.destination_states().await.expect("q");
+    assert!(
+        destinations.iter().all(|d| !d.inbox.contains(&c.domain)),
+        "{destinations:?}"
+    );
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}/activities/knock", c.base), "type": "Follow", "actor": c.actor, "object": b.actor
+    }))
+    .expect("json");
+    let (status, err) = signed_post(&c, &b, &body, None).await;
+    assert_eq!(status, 403, "{err}");
+    assert!(err["error"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("does not federate"));
+
+    // Nor does the node fetch from it.
+    let (status, err) = b
+        .api(
+            "POST",
+            "/api/v1/following",
+            Some(json!({ "handle": c.account() })),
+        )
+        .await;
+    assert!(status >= 400, "{status} {err}");
+    assert!(b
+        .store
+        .remote_actor_by_ap_id(&c.actor)
+        .await
+        .expect("q")
+        .is_none());
+}
+
+async fn blocking_mid_conversation_stops_both_directions(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&a, &b).await;
+    follow(&b, &a).await;
+    let before = publish(&a, "Before the block").await;
+    let before_url = before["url"].as_str().expect("url").to_string();
+    eventually(10, "the first post arrives", || async {
+        feed(&b).await.into_iter().find(|p| p["url"] == before_url)
+    })
+    .await;
+
+    let block = json!({ "domain": a.domain, "action": "block", "reason": "spam", "purge": true });
+    let (status, answer) = b.api("POST", "/api/v1/admin/domains", Some(block)).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["purged_posts"], 1);
+    assert!(feed(&b).await.is_empty(), "purged");
+
+    let from_b = publish(&b, "After the block, from bravo").await;
+    let from_a = publish(&a, "After the block, from alpha").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let from_b_url = from_b["url"].as_str().expect("url");
+    assert!(
+        a.store
+            .post_by_ap_id(from_b_url)
+            .await
+            .expect("q")
+            .is_none(),
+        "bravo sends nothing"
+    );
+    let from_a_url = from_a["url"].as_str().expect("url");
+    assert!(
+        b.store
+            .post_by_ap_id(from_a_url)
+            .await
+            .expect("q")
+            .is_none(),
+        "bravo takes nothing"
+    );
+    let states = a.store.destination_states().await.expect("q");
+    assert!(
+        states
+            .iter()
+            .any(|d| d.inbox.contains(&b.domain) && d.failed > 0),
+        "{states:?}"
+    );
+
+    let (status, _) = b
+        .api(
+            "DELETE",
+            &format!("/api/v1/admin/domains/{}", a.domain),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, policy) = b.api("GET", "/api/v1/admin/federation", None).await;
+    assert_eq!(policy["rules"], json!([]));
+}
