@@ -38,6 +38,12 @@ pub struct Config {
     pub secret_key_file: String,
     /// Days after a referral closes before its personal fields are erased.
     pub referral_retention_days: i64,
+    /// Requests a minute one remote server may make to the inboxes.
+    pub inbox_rate_per_minute: u32,
+    /// Requests a minute one client address may make to the API.
+    pub api_rate_per_minute: u32,
+    /// Login and setup attempts a minute from one client address.
+    pub login_rate_per_minute: u32,
 }
 
 impl Default for Config {
@@ -55,6 +61,9 @@ impl Default for Config {
             http_timeout_secs: 10,
             secret_key_file: "data/secret.key".into(),
             referral_retention_days: 90,
+            inbox_rate_per_minute: 600,
+            api_rate_per_minute: 1200,
+            login_rate_per_minute: 20,
         }
     }
 }
@@ -93,6 +102,9 @@ const FIELDS: &[(&str, Kind)] = &[
     ("http_timeout_secs", Kind::Number),
     ("secret_key_file", Kind::Text),
     ("referral_retention_days", Kind::Number),
+    ("inbox_rate_per_minute", Kind::Number),
+    ("api_rate_per_minute", Kind::Number),
+    ("login_rate_per_minute", Kind::Number),
 ];
 
 /// Environment variables that are not settings but are read by the CLI itself.

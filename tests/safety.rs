@@ -12,6 +12,7 @@ use std::time::Duration;
 on_both_databases!(
     allowlist_mode_talks_only_to_listed_nodes,
     blocking_mid_conversation_stops_both_directions,
+    floods_are_refused_with_retry_after,
 );
 
 async fn allowlist_mode_talks_only_to_listed_nodes(backend: Backend) {
@@ -160,4 +161,58 @@ async fn blocking_mid_conversation_stops_both_directions(backend: Backend) {
     assert_eq!(status, 204);
     let (_, policy) = b.api("GET", "/api/v1/admin/federation", None).await;
     assert_eq!(policy["rules"], json!([]));
+}
+
+async fn floods_are_refused_with_retry_after(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start_with(backend, dir.path(), "bravo", |c| {
+        c.inbox_rate_per_minute = 5;
+        c.login_rate_per_minute = 3;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let body = serde_json::to_vec(&json!({
+            "id": format!("{}/activities/flood-{n}", a.base), "type": "Like", "actor": a.actor,
+            "object": b.actor
+        }))
+        .expect("json");
+        statuses.push(signed_post(&a, &b, &body, None).await.0);
+    }
+    assert_eq!(&statuses[..5], &[202; 5], "{statuses:?}");
+    assert_eq!(&statuses[5..], &[429, 429], "{statuses:?}");
+    assert_eq!(
+        b.store.count_inbox_activities().await.expect("q"),
+        5,
+        "nothing over the limit is stored"
+    );
+
+    let client = reqwest::Client::new();
+    let login = format!("{}/api/v1/login", b.base);
+    let mut last = None;
+    for _ in 0..4 {
+        let response = client
+            .post(&login)
+            .json(&json!({ "username": "admin", "password": "wrong password" }))
+            .send()
+            .await
+            .expect("login");
+        last = Some((
+            response.status().as_u16(),
+            response.headers().get("retry-after").cloned(),
+        ));
+    }
+    let (status, retry_after) = last.expect("answered");
+    assert_eq!(status, 429);
+    let seconds: u64 = retry_after
+        .expect("Retry-After")
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("number");
+    assert!((1..=60).contains(&seconds));
+    // Another client's API calls are not affected by the first one's flood.
+    let (status, _) = a.api("GET", "/api/v1/me", None).await;
+    assert_eq!(status, 200);
 }

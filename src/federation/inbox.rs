@@ -28,8 +28,51 @@ pub enum Received {
 
 /// Reads the activity envelope; anything that is not one is a 400 with the parser's reason.
 pub fn parse_activity(body: &[u8]) -> FederationResult<ActivityJson<Option<ObjectRef>>> {
+    check_json_shape(body).map_err(FederationError::BadRequest)?;
     serde_json::from_slice(body)
         .map_err(|e| FederationError::BadRequest(format!("not an ActivityPub activity: {e}")))
+}
+
+/// Deepest nesting of objects and arrays accepted in an activity.
+pub const MAX_JSON_DEPTH: usize = 32;
+/// Longest single string accepted in an activity, in bytes.
+pub const MAX_JSON_STRING: usize = 200 * 1024;
+
+/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] or with a string longer than
+/// [`MAX_JSON_STRING`], before any parser sees it. (Only the structure is scanned; whether it
+/// is valid JSON is the parser's business.)
+pub fn check_json_shape(body: &[u8]) -> Result<(), String> {
+    let (mut depth, mut in_string, mut escaped, mut string_len) = (0usize, false, false, 0usize);
+    for &byte in body {
+        if in_string {
+            string_len += 1;
+            if string_len > MAX_JSON_STRING {
+                return Err(format!("a string is longer than {MAX_JSON_STRING} bytes"));
+            }
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                string_len = 0;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(format!("JSON nested deeper than {MAX_JSON_DEPTH} levels"));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Received> {
@@ -141,4 +184,24 @@ pub async fn verified_signer(
 
 fn bad_stored(e: url::ParseError) -> FederationError {
     FederationError::Remote(format!("stored actor id is not a URL: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_limits() {
+        assert!(check_json_shape(br#"{"a":[1,{"b":"x\"]]]"}]}"#).is_ok());
+        let deep = "[".repeat(MAX_JSON_DEPTH + 1) + &"]".repeat(MAX_JSON_DEPTH + 1);
+        assert!(check_json_shape(deep.as_bytes())
+            .unwrap_err()
+            .contains("nested"));
+        let ok_deep = "[".repeat(MAX_JSON_DEPTH) + &"]".repeat(MAX_JSON_DEPTH);
+        assert!(check_json_shape(ok_deep.as_bytes()).is_ok());
+        let long = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_JSON_STRING + 1));
+        assert!(check_json_shape(long.as_bytes())
+            .unwrap_err()
+            .contains("longer"));
+    }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod feeds;
 pub mod pages;
+pub mod ratelimit;
 pub mod wellknown;
 
 use crate::{config::Config, db::Store, federation};
@@ -61,12 +62,17 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
 }
 
 pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
+    let limits = ratelimit::RateLimits::new(&federation.config);
     Router::new()
         .merge(wellknown::routes())
         .merge(activitypub::routes())
         .merge(api::routes())
         .merge(feeds::routes())
         .merge(pages::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            ratelimit::limit,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(FederationMiddleware::new(federation))
 }
@@ -99,6 +105,7 @@ pub async fn launch_with_tcp_listener(
     ));
     let app = router(federation);
     tracing::info!("listening on {}", listener.local_addr()?);
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -121,6 +121,16 @@ pub fn config_for(
 impl TestNode {
     /// Creates the database, the organisation `handle` and an admin token, then starts.
     pub async fn start(backend: Backend, dir: &std::path::Path, handle: &str) -> TestNode {
+        TestNode::start_with(backend, dir, handle, |_| {}).await
+    }
+
+    /// Like `start`, with the node's configuration adjusted by `adjust`.
+    pub async fn start_with(
+        backend: Backend,
+        dir: &std::path::Path,
+        handle: &str,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestNode {
         // GOTONG_TEST_LOG=debug (a tracing filter) shows what the nodes do.
         if let Ok(filter) = std::env::var("GOTONG_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -131,7 +141,8 @@ impl TestNode {
         let database_url = fresh_database(backend, dir, handle).await;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = config_for(addr, &database_url, handle, dir);
+        let mut config = config_for(addr, &database_url, handle, dir);
+        adjust(&mut config);
         let store = db::connect(&database_url).await.expect("database");
         let boot = organisations::bootstrap(store.as_ref(), handle, &config.org_name)
             .await
