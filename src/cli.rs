@@ -41,8 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Show the delivery queue's state per destination inbox.
-    Deliveries,
+    /// Show the delivery queue's state per destination inbox, or retry or drop a backlog.
+    Deliveries {
+        #[command(subcommand)]
+        command: Option<DeliveriesCommand>,
+    },
     /// Who this node federates with: list, block, allow or forget domains, or set the mode.
     Domains {
         #[command(subcommand)]
@@ -108,6 +111,14 @@ enum AccountCommand {
         #[arg(long)]
         organisation: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum DeliveriesCommand {
+    /// Try the pending deliveries to this inbox now (after its server is back).
+    Retry { inbox: String },
+    /// Give up the pending deliveries to this inbox.
+    Drop { inbox: String },
 }
 
 #[derive(Subcommand)]
@@ -198,20 +209,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Deliveries => {
-            let store = db::connect(&config.database_url).await?;
-            for d in store.destination_states().await? {
-                println!(
-                    "{}\tpending={}\tdelivered={}\tfailed={}\tlast_error={}",
-                    d.inbox,
-                    d.pending,
-                    d.delivered,
-                    d.failed,
-                    d.last_error.unwrap_or_default()
-                );
-            }
-            Ok(())
-        }
+        Command::Deliveries { command } => deliveries(config, command).await,
     }
 }
 
@@ -389,6 +387,33 @@ async fn domains(config: Config, command: DomainsCommand) -> anyhow::Result<()> 
             };
             policy::set_mode(store, None, mode).await?;
             println!("federation mode: {mode:?}");
+        }
+    }
+    Ok(())
+}
+
+async fn deliveries(config: Config, command: Option<DeliveriesCommand>) -> anyhow::Result<()> {
+    let store = db::connect(&config.database_url).await?;
+    match command {
+        None => {
+            for d in store.destination_states().await? {
+                println!(
+                    "{}\tpending={}\tdelivered={}\tfailed={}\tlast_error={}",
+                    d.inbox,
+                    d.pending,
+                    d.delivered,
+                    d.failed,
+                    d.last_error.unwrap_or_default()
+                );
+            }
+        }
+        Some(DeliveriesCommand::Retry { inbox }) => {
+            let n = store.retry_destination(&inbox).await?;
+            println!("{n} deliveries to {inbox} are due now");
+        }
+        Some(DeliveriesCommand::Drop { inbox }) => {
+            let n = store.drop_destination(&inbox).await?;
+            println!("dropped {n} deliveries to {inbox}");
         }
     }
     Ok(())

@@ -294,3 +294,45 @@ fn export_writes_hsds_and_hxl_csv_from_the_command_line() {
         .expect("run");
     assert!(!bad.status.success());
 }
+
+#[test]
+fn a_destinations_backlog_can_be_retried_and_dropped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let run = |args: &[&str]| {
+        let output = gotong(dir.path(), port).args(args).output().expect("run");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf8")
+    };
+    run(&["account", "create", "--username", "ops", "--role", "admin"]);
+    let inbox = "http://127.0.0.1:9/inbox";
+    let url = format!("sqlite://{}/data/gotong.db", dir.path().display());
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let store = gotong::db::connect(&url).await.expect("db");
+            let org = store.list_organisations().await.expect("q").remove(0);
+            let activity = gotong::db::NewActivity {
+                ap_id: "http://localhost/activities/1",
+                organisation_id: org.id,
+                kind: "Create",
+                body: "{}",
+            };
+            store
+                .enqueue_activity(activity, &[inbox.to_string()])
+                .await
+                .expect("enqueue");
+        });
+    assert!(run(&["deliveries"]).contains("pending=1"));
+    assert!(run(&["deliveries", "retry", inbox]).starts_with("1 deliveries"));
+    assert!(run(&["deliveries", "drop", inbox]).starts_with("dropped 1"));
+    let state = run(&["deliveries"]);
+    assert!(
+        state.contains("pending=0") && state.contains("failed=1"),
+        "{state}"
+    );
+}

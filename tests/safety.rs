@@ -13,6 +13,7 @@ on_both_databases!(
     allowlist_mode_talks_only_to_listed_nodes,
     blocking_mid_conversation_stops_both_directions,
     floods_are_refused_with_retry_after,
+    an_announced_key_rotation_reaches_followers_and_retires_the_old_key,
 );
 
 async fn allowlist_mode_talks_only_to_listed_nodes(backend: Backend) {
@@ -215,4 +216,42 @@ async fn floods_are_refused_with_retry_after(backend: Backend) {
     // Another client's API calls are not affected by the first one's flood.
     let (status, _) = a.api("GET", "/api/v1/me", None).await;
     assert_eq!(status, 200);
+}
+
+async fn an_announced_key_rotation_reaches_followers_and_retires_the_old_key(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "bravo").await;
+    follow(&b, &a).await;
+    let old = a
+        .store
+        .organisation_by_handle("alpha")
+        .await
+        .expect("q")
+        .expect("org");
+    let (status, rotated) = a.api("POST", "/api/v1/admin/rotate-key", None).await;
+    assert_eq!(status, 200, "{rotated}");
+    let new_pem = rotated["public_key_pem"].as_str().expect("pem").to_string();
+    assert_ne!(new_pem, old.public_key_pem);
+    eventually(
+        10,
+        "the follower learns the new key from the Update",
+        || async {
+            let known = b.store.remote_actor_by_ap_id(&a.actor).await.expect("q")?;
+            (known.public_key_pem == new_pem).then_some(())
+        },
+    )
+    .await;
+    let post = publish(&a, "Signed with the new key").await;
+    let url = post["url"].as_str().expect("url").to_string();
+    eventually(10, "new signatures verify", || async {
+        feed(&b).await.into_iter().find(|p| p["url"] == url)
+    })
+    .await;
+    let body = serde_json::to_vec(&json!({
+        "id": format!("{}/activities/old-key", a.base), "type": "Like", "actor": a.actor, "object": b.actor
+    }))
+    .expect("json");
+    let (status, _) = signed_post(&a, &b, &body, Some(&old.private_key_pem)).await;
+    assert_eq!(status, 401, "a signature with the old key is refused");
 }

@@ -72,6 +72,10 @@ pub trait DeliveryStore {
     /// Every queued or sent activity body (sealed when not public) with its destination inbox,
     /// newest first: what this node sent where.
     async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>>;
+    /// Makes the pending deliveries to `inbox` due now; returns how many.
+    async fn retry_destination(&self, inbox: &str) -> DbResult<u64>;
+    /// Gives up the pending deliveries to `inbox` (state `dropped`); returns how many.
+    async fn drop_destination(&self, inbox: &str) -> DbResult<u64>;
     /// Empties the sealed bodies of activities created before `before` that nobody waits for
     /// any more; returns how many.
     async fn purge_sealed_outgoing_bodies(&self, before: i64) -> DbResult<u64>;
@@ -173,7 +177,7 @@ both_backends! { impl DeliveryStore {
             "SELECT d.inbox,
                  SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
                  SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-                 SUM(CASE WHEN d.state IN ('rejected', 'abandoned') THEN 1 ELSE 0 END) AS failed,
+                 SUM(CASE WHEN d.state IN ('rejected', 'abandoned', 'dropped') THEN 1 ELSE 0 END) AS failed,
                  MIN(CASE WHEN d.state = 'pending' THEN d.next_attempt_at END) AS next_attempt_at,
                  (SELECT l.last_error FROM deliveries l WHERE l.inbox = d.inbox
                     AND l.last_error IS NOT NULL ORDER BY l.updated_at DESC LIMIT 1) AS last_error
@@ -200,6 +204,29 @@ both_backends! { impl DeliveryStore {
                                WHERE d.activity_id = outgoing_activities.id AND d.state = 'pending')",
         )
         .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn retry_destination(&self, inbox: &str) -> DbResult<u64> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = $2 WHERE inbox = $1 AND state = 'pending'",
+        )
+        .bind(inbox)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn drop_destination(&self, inbox: &str) -> DbResult<u64> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'dropped', updated_at = $2, last_error = 'dropped by an operator'
+             WHERE inbox = $1 AND state = 'pending'",
+        )
+        .bind(inbox)
+        .bind(now_ms())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())

@@ -186,7 +186,13 @@ pub async fn update_profile(
     }
     org.manual_approval = change.manual_approval.unwrap_or(org.manual_approval);
     let org = ctx.store.update_organisation_profile(&org).await?;
-    let mut actor = render::organisation_actor(&ctx.urls, &org);
+    announce_profile(ctx, &org).await?;
+    Ok(org)
+}
+
+/// Sends the organisation's actor to its followers with `Update` (a new profile or key).
+async fn announce_profile(ctx: &NodeContext, org: &OrganisationRow) -> FederationResult<()> {
+    let mut actor = render::organisation_actor(&ctx.urls, org);
     actor.context = None;
     let public =
         Url::parse(super::protocol::PUBLIC).map_err(|e| FederationError::Remote(e.to_string()))?;
@@ -198,6 +204,15 @@ pub async fn update_profile(
         vec![public],
         vec![ctx.urls.followers(&org.handle)],
     );
-    deliver_to_followers(ctx, org.id, &update).await?;
+    deliver_to_followers(ctx, org.id, &update).await
+}
+
+/// Replaces the organisation's key pair and announces the new key to followers, who would
+/// otherwise only notice when a signature fails.
+pub async fn rotate_key(ctx: &NodeContext, staff: &Staff) -> FederationResult<OrganisationRow> {
+    staff.require(&[Role::Admin])?;
+    let org = crate::domain::organisations::rotate_keys(ctx.store.as_ref(), staff.organisation_id)
+        .await?;
+    announce_profile(ctx, &org).await?;
     Ok(org)
 }

@@ -20,6 +20,7 @@ pub fn routes() -> Router {
         .route("/api/v1/admin/federation", get(federation).put(set_mode))
         .route("/api/v1/admin/domains", post(set_rule))
         .route("/api/v1/admin/domains/{domain}", delete(remove_rule))
+        .route("/api/v1/admin/rotate-key", post(rotate_key))
 }
 
 async fn deliveries(data: FedData, Authenticated(staff): Authenticated) -> ApiResult<Json<Value>> {
@@ -88,4 +89,12 @@ async fn remove_rule(
 ) -> ApiResult<StatusCode> {
     policy::remove_rule(data.store.as_ref(), Some(&staff), &domain).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new key pair for the organisation, announced to its followers.
+async fn rotate_key(data: FedData, Authenticated(staff): Authenticated) -> ApiResult<Json<Value>> {
+    let org = crate::federation::outbound::rotate_key(&data, &staff).await?;
+    Ok(Json(
+        json!({ "key_id": data.urls.key_id(&org.handle), "public_key_pem": org.public_key_pem }),
+    ))
 }
