@@ -44,6 +44,10 @@ pub struct Config {
     pub api_rate_per_minute: u32,
     /// Login and setup attempts a minute from one client address.
     pub login_rate_per_minute: u32,
+    /// Serve ActivityPub collections and objects only to signed requests from servers this
+    /// node federates with. Off by default: on the open fediverse readers fetch public objects
+    /// unsigned; a closed network turns it on.
+    pub authorized_fetch: bool,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             inbox_rate_per_minute: 600,
             api_rate_per_minute: 1200,
             login_rate_per_minute: 20,
+            authorized_fetch: false,
         }
     }
 }
@@ -105,6 +110,7 @@ const FIELDS: &[(&str, Kind)] = &[
     ("inbox_rate_per_minute", Kind::Number),
     ("api_rate_per_minute", Kind::Number),
     ("login_rate_per_minute", Kind::Number),
+    ("authorized_fetch", Kind::Flag),
 ];
 
 /// Environment variables that are not settings but are read by the CLI itself.

@@ -14,6 +14,7 @@ on_both_databases!(
     blocking_mid_conversation_stops_both_directions,
     floods_are_refused_with_retry_after,
     an_announced_key_rotation_reaches_followers_and_retires_the_old_key,
+    authorized_fetch_serves_signed_requests_only,
 );
 
 async fn allowlist_mode_talks_only_to_listed_nodes(backend: Backend) {
@@ -254,4 +255,90 @@ async fn an_announced_key_rotation_reaches_followers_and_retires_the_old_key(bac
     .expect("json");
     let (status, _) = signed_post(&a, &b, &body, Some(&old.private_key_pem)).await;
     assert_eq!(status, 401, "a signature with the old key is refused");
+}
+
+async fn get(url: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+async fn signed_get(signer: &TestNode, url: &str) -> u16 {
+    let org = signer
+        .store
+        .organisation_by_handle(&signer.handle)
+        .await
+        .expect("q")
+        .expect("org");
+    let target = url::Url::parse(url).expect("url");
+    let key_id = format!("{}#main-key", signer.actor);
+    let accept = "application/activity+json";
+    let headers = gotong::federation::signatures::sign_request(
+        "GET",
+        &target,
+        None,
+        Some(accept),
+        &key_id,
+        &org.private_key_pem,
+    )
+    .expect("sign");
+    reqwest::Client::new()
+        .get(url)
+        .headers(headers)
+        .send()
+        .await
+        .expect("get")
+        .status()
+        .as_u16()
+}
+
+async fn authorized_fetch_serves_signed_requests_only(backend: Backend) {
+    let dir = tempdir();
+    let secure = |c: &mut gotong::config::Config| c.authorized_fetch = true;
+    let a = TestNode::start_with(backend, dir.path(), "alpha", secure).await;
+    let b = TestNode::start_with(backend, dir.path(), "bravo", secure).await;
+    let program = json!({ "name": "Clinic", "themes": ["health"], "countries": ["TL"] });
+    let (status, created) = b.api("POST", "/api/v1/programs", Some(program)).await;
+    assert_eq!(status, 201);
+    let program_url = created["url"].as_str().expect("url").to_string();
+
+    let (status, err) = get(&format!("{}/outbox", b.actor)).await;
+    assert_eq!(status, 401, "{err}");
+    assert!(err["error"].as_str().unwrap_or_default().contains("signed"));
+    assert_eq!(get(&program_url).await.0, 401);
+    assert_eq!(
+        get(&format!("{}/directory?page=true", b.actor)).await.0,
+        401
+    );
+    assert_eq!(signed_get(&a, &format!("{}/outbox", b.actor)).await, 200);
+    assert_eq!(signed_get(&a, &program_url).await, 200);
+    // The actor stays readable unsigned: checking a signature needs its key.
+    let (status, actor) = get(&b.actor).await;
+    assert_eq!(status, 200);
+    assert!(actor["publicKey"]["publicKeyPem"].is_string());
+    // Two such nodes still federate: follows, and a backfill through signed fetches.
+    follow(&a, &b).await;
+    eventually(10, "the backfill signs its fetches", || async {
+        a.store
+            .post_by_ap_id(&program_url)
+            .await
+            .expect("q")
+            .map(|_| ())
+    })
+    .await;
+    // A blocked server's signature opens nothing.
+    let (status, _) = b
+        .api(
+            "POST",
+            "/api/v1/admin/domains",
+            Some(json!({ "domain": a.domain, "action": "block" })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(signed_get(&a, &program_url).await, 403);
 }

@@ -163,3 +163,71 @@ impl Actor for RemoteActor {
         self.inbox.clone()
     }
 }
+
+/// A local organisation as the signer of this node's own fetches, for servers that serve
+/// only signed requests (authorised fetch). Never fetched or stored through this type.
+#[derive(Debug, Clone)]
+pub struct LocalSigner {
+    id: Url,
+    inbox: Url,
+    public_key_pem: String,
+    private_key_pem: String,
+}
+
+impl LocalSigner {
+    pub fn new(urls: &super::Urls, org: &crate::db::OrganisationRow) -> LocalSigner {
+        LocalSigner {
+            id: urls.actor(&org.handle),
+            inbox: urls.inbox(&org.handle),
+            public_key_pem: org.public_key_pem.clone(),
+            private_key_pem: org.private_key_pem.clone(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Object for LocalSigner {
+    type DataType = NodeContext;
+    type Kind = ActorJson;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    async fn read_from_id(_id: Url, _data: &Data<NodeContext>) -> FederationResult<Option<Self>> {
+        Ok(None)
+    }
+
+    async fn into_json(self, _data: &Data<NodeContext>) -> FederationResult<ActorJson> {
+        Err(FederationError::BadRequest(
+            "the signer is not served".into(),
+        ))
+    }
+
+    async fn verify(_: &ActorJson, _: &Url, _: &Data<NodeContext>) -> FederationResult<()> {
+        Err(FederationError::BadRequest(
+            "the signer is never received".into(),
+        ))
+    }
+
+    async fn from_json(_: ActorJson, _: &Data<NodeContext>) -> FederationResult<Self> {
+        Err(FederationError::BadRequest(
+            "the signer is never received".into(),
+        ))
+    }
+}
+
+impl Actor for LocalSigner {
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        Some(self.private_key_pem.clone())
+    }
+
+    fn inbox(&self) -> Url {
+        self.inbox.clone()
+    }
+}

@@ -110,7 +110,19 @@ pub async fn federation_config(
         wake_delivery: Arc::new(Notify::new()),
         wake_inbox: Arc::new(Notify::new()),
     };
-    Ok(FederationConfig::builder()
+    // Fetches are signed by the node's first organisation, so servers that serve only signed
+    // requests (authorised fetch) answer them.
+    let signer = context
+        .store
+        .list_organisations()
+        .await?
+        .first()
+        .map(|org| actors::LocalSigner::new(&context.urls, org));
+    let mut builder = FederationConfig::builder();
+    if let Some(signer) = &signer {
+        builder.signed_fetch_actor(signer);
+    }
+    Ok(builder
         .domain(config.domain.clone())
         .url_verifier(Box::new(PolicyVerifier {
             store: context.store.clone(),
@@ -120,6 +132,8 @@ pub async fn federation_config(
         .debug(config.dev)
         .allow_http_urls(config.dev)
         .request_timeout(Duration::from_secs(config.http_timeout_secs))
+        // Sign fetches as Mastodon does (with Date and Host), which is what verifiers expect.
+        .http_signature_compat(true)
         // At most this many fetches while handling one incoming activity.
         .http_fetch_limit(25)
         .build()

@@ -1,6 +1,7 @@
 //! ActivityPub endpoints: actors, inboxes, outboxes, collections and objects.
 
 use super::error::{ApiError, ApiResult};
+use super::signed_fetch::SignedFetch;
 use super::{pages, wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
 use crate::db::actors::Direction;
 use crate::domain::objects::ObjectKind;
@@ -38,6 +39,8 @@ fn activity_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     (status, [(header::CONTENT_TYPE, ACTIVITY_JSON)], Json(body)).into_response()
 }
 
+/// The organisation actor, served to anyone even with authorised fetch on: a server checking
+/// our signature must read our key without signing (and signing would need our key in turn).
 async fn actor(
     data: FedData,
     Path(handle): Path<String>,
@@ -51,10 +54,8 @@ async fn actor(
     if !wants_activity_json(&headers) {
         return pages::organisation_page(&data, &org).await;
     }
-    Ok(activity_json(
-        StatusCode::OK,
-        &render::organisation_actor(&data.urls, &org),
-    ))
+    let actor = render::organisation_actor(&data.urls, &org);
+    Ok(activity_json(StatusCode::OK, &actor))
 }
 
 async fn inbox(
@@ -98,6 +99,7 @@ struct PageQuery {
 const OUTBOX_PAGE_SIZE: i64 = 20;
 
 async fn outbox(
+    _signed: SignedFetch,
     data: FedData,
     Path(handle): Path<String>,
     Query(q): Query<PageQuery>,
@@ -164,11 +166,19 @@ async fn relation_count(data: &FedData, handle: &str, direction: Direction) -> A
     Ok(activity_json(StatusCode::OK, &collection))
 }
 
-async fn followers(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
+async fn followers(
+    _signed: SignedFetch,
+    data: FedData,
+    Path(handle): Path<String>,
+) -> ApiResult<Response> {
     relation_count(&data, &handle, Direction::Followers).await
 }
 
-async fn following(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
+async fn following(
+    _signed: SignedFetch,
+    data: FedData,
+    Path(handle): Path<String>,
+) -> ApiResult<Response> {
     relation_count(&data, &handle, Direction::Following).await
 }
 
@@ -176,6 +186,7 @@ async fn following(data: FedData, Path(handle): Path<String>) -> ApiResult<Respo
 /// deleted, and 404 for followers-only posts (they are delivered to followers, never served to
 /// anonymous fetches).
 async fn object(
+    _signed: SignedFetch,
     data: FedData,
     Path((segment, uuid)): Path<(String, String)>,
     headers: HeaderMap,
@@ -212,6 +223,7 @@ const DIRECTORY_PAGE_SIZE: i64 = 50;
 /// The organisation's current programs, practices, advocacy notes and open offers, for a new
 /// follower to fill its directory at once (advertised as `gotongDirectory` on the actor).
 async fn directory(
+    _signed: SignedFetch,
     data: FedData,
     Path(handle): Path<String>,
     Query(q): Query<PageQuery>,
@@ -264,8 +276,7 @@ async fn directory(
 async fn referral(
     data: FedData,
     Path(uuid): Path<String>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
+    request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let not_found = || ApiError::not_found("referral");
     let row = data
@@ -273,17 +284,8 @@ async fn referral(
         .referral_by_ap_id(None, data.urls.referral(&uuid).as_str())
         .await?
         .ok_or_else(not_found)?;
-    let headers: BTreeMap<String, String> = headers
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let signature = crate::federation::signatures::parse_signature("GET", &path, &headers, false)
-        .map_err(|_| not_found())?;
-    let signer = crate::federation::inbox::verified_signer(&data, &signature)
+    let (parts, _) = request.into_parts();
+    let signer = super::signed_fetch::verify_get(&data, &parts)
         .await
         .map_err(|_| not_found())?;
     if signer.row.ap_id != row.counterpart {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod feeds;
 pub mod pages;
 pub mod ratelimit;
+pub mod signed_fetch;
 pub mod wellknown;
 
 use crate::{config::Config, db::Store, federation};
