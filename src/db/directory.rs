@@ -108,6 +108,50 @@ pub(crate) fn search_tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// How a database matches and ranks text; everything else of a directory query is shared.
+pub(crate) struct TextMatch {
+    /// The FROM clause, naming the posts table `p`.
+    pub source: &'static str,
+    /// The match condition on `$1` (the prepared words).
+    pub condition: &'static str,
+    /// The relevance, higher is better, as a double.
+    pub rank: &'static str,
+    /// The relevance when there is no text (a double zero).
+    pub no_rank: &'static str,
+    /// One search word as the match syntax wants it.
+    pub word: fn(&str) -> String,
+    /// What joins the words (all must match).
+    pub joiner: &'static str,
+}
+
+impl TextMatch {
+    /// The whole query and its binds: text match (if any words), filters, order, page.
+    pub fn query(&self, q: &DirectoryQuery) -> (String, Vec<Bind>) {
+        let tokens = search_tokens(q.text.as_deref().unwrap_or_default());
+        let with_text = !tokens.is_empty();
+        let (filters, mut binds, next) = filter_sql(q, if with_text { 2 } else { 1 });
+        let page = format!("LIMIT ${next} OFFSET ${}", next + 1);
+        let sql = if with_text {
+            let words: Vec<String> = tokens.iter().map(|t| (self.word)(t)).collect();
+            binds.insert(0, Bind::Text(words.join(self.joiner)));
+            format!(
+                "SELECT p.*, {} AS rank FROM {} WHERE {} AND {filters}
+                 ORDER BY rank DESC, p.id DESC {page}",
+                self.rank, self.source, self.condition
+            )
+        } else {
+            // Newest first: the planner walks posts by id and stops at the page's end.
+            format!(
+                "SELECT p.*, {} AS rank FROM posts p WHERE {filters} ORDER BY p.id DESC {page}",
+                self.no_rank
+            )
+        };
+        binds.push(Bind::Int(q.limit));
+        binds.push(Bind::Int(q.offset));
+        (sql, binds)
+    }
+}
+
 /// Binds `binds` onto a query, in order.
 macro_rules! bind_all {
     ($query:expr, $binds:expr) => {{

@@ -40,44 +40,23 @@ impl Store for PgStore {
     }
 }
 
+/// PostgreSQL's text match: the generated `tsvector` with its GIN index, ranked by
+/// `ts_rank`; words are letters and digits only, so the tsquery holds no syntax of the user's,
+/// and each is matched as a prefix like the SQLite backend does.
+const TSVECTOR: super::directory::TextMatch = super::directory::TextMatch {
+    source: "posts p",
+    condition: "p.search @@ to_tsquery('simple', $1)",
+    rank: "ts_rank(p.search, to_tsquery('simple', $1))::float8",
+    no_rank: "0.0::float8",
+    word: |w| format!("{w}:*"),
+    joiner: " & ",
+};
+
 #[async_trait::async_trait]
 impl super::DirectoryStore for PgStore {
     async fn search_directory(&self, q: &super::DirectoryQuery) -> DbResult<Vec<super::SearchHit>> {
-        use super::directory::{bind_all, filter_sql, search_tokens};
-        let tokens = search_tokens(q.text.as_deref().unwrap_or_default());
-        let first = if tokens.is_empty() { 1 } else { 2 };
-        let (filters, binds, next) = filter_sql(q, first);
-        let page = format!("LIMIT ${next} OFFSET ${}", next + 1);
-        if tokens.is_empty() {
-            let sql = format!(
-                "SELECT p.*, 0.0::float8 AS rank FROM posts p WHERE {filters}
-                 ORDER BY p.id DESC {page}"
-            );
-            let query = bind_all!(sqlx::query_as(&sql), binds);
-            return Ok(query
-                .bind(q.limit)
-                .bind(q.offset)
-                .fetch_all(&self.pool)
-                .await?);
-        }
-        // Words are letters and digits only, so the tsquery has no syntax of the user's;
-        // each is matched as a prefix, like the SQLite backend does.
-        let matching = tokens
-            .iter()
-            .map(|t| format!("{t}:*"))
-            .collect::<Vec<_>>()
-            .join(" & ");
-        let sql = format!(
-            "SELECT p.*, ts_rank(p.search, to_tsquery('simple', $1))::float8 AS rank
-             FROM posts p
-             WHERE p.search @@ to_tsquery('simple', $1) AND {filters}
-             ORDER BY rank DESC, p.id DESC {page}"
-        );
-        let query = bind_all!(sqlx::query_as(&sql).bind(matching), binds);
-        Ok(query
-            .bind(q.limit)
-            .bind(q.offset)
-            .fetch_all(&self.pool)
-            .await?)
+        let (sql, binds) = TSVECTOR.query(q);
+        let query = super::directory::bind_all!(sqlx::query_as(&sql), binds);
+        Ok(query.fetch_all(&self.pool).await?)
     }
 }

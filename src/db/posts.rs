@@ -116,6 +116,30 @@ macro_rules! replace_facets {
     }};
 }
 
+/// Binds a `NewPost` to the placeholders of [`INSERT_POST`], in order.
+macro_rules! bind_new_post {
+    ($query:expr, $p:expr) => {{
+        let (p, f) = (&$p, &$p.fields);
+        $query
+            .bind(p.ap_id)
+            .bind(p.organisation_id)
+            .bind(p.author_ap_id)
+            .bind(p.published_at)
+            .bind(p.updated_at)
+            .bind(now_ms())
+            .bind(f.kind)
+            .bind(f.visibility)
+            .bind(f.name)
+            .bind(f.summary)
+            .bind(f.content)
+            .bind(f.source)
+            .bind(f.data)
+            .bind(f.tags)
+            .bind(f.search_text)
+            .bind(f.expires_at)
+    }};
+}
+
 const INSERT_POST: &str = "INSERT INTO posts (ap_id, organisation_id, author_ap_id, published_at,
         updated_at, received_at, kind, visibility, name, summary, content, source, data, tags,
         search_text, expires_at)
@@ -125,11 +149,8 @@ both_backends! { impl PostStore {
     async fn insert_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
         let f = &p.fields;
         let mut tx = self.begin_write().await?;
-        let row: PostRow = sqlx::query_as(&format!("{INSERT_POST} RETURNING *"))
-            .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
-            .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
-            .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
-            .bind(f.search_text).bind(f.expires_at)
+        let insert = format!("{INSERT_POST} RETURNING *");
+        let row: PostRow = bind_new_post!(sqlx::query_as(&insert), p)
             .fetch_one(&mut *tx)
             .await?;
         replace_facets!(tx, row.id, f.facets);
@@ -141,11 +162,8 @@ both_backends! { impl PostStore {
         let mut tx = self.begin_write().await?;
         for p in posts {
             let f = &p.fields;
-            let (id,): (i64,) = sqlx::query_as(&format!("{INSERT_POST} RETURNING id"))
-                .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
-                .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
-                .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
-                .bind(f.search_text).bind(f.expires_at)
+            let insert = format!("{INSERT_POST} RETURNING id");
+            let (id,): (i64,) = bind_new_post!(sqlx::query_as(&insert), p)
                 .fetch_one(&mut *tx)
                 .await?;
             replace_facets!(tx, id, f.facets);
@@ -157,18 +175,15 @@ both_backends! { impl PostStore {
     async fn upsert_remote_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
         let f = &p.fields;
         let mut tx = self.begin_write().await?;
-        let row: PostRow = sqlx::query_as(&format!(
+        let upsert = format!(
             "{INSERT_POST} ON CONFLICT (ap_id) DO UPDATE SET updated_at = $5, kind = $7,
                  visibility = $8, name = $9, summary = $10, content = $11, data = $13,
                  tags = $14, search_text = $15, expires_at = $16
              RETURNING *"
-        ))
-        .bind(p.ap_id).bind(p.organisation_id).bind(p.author_ap_id).bind(p.published_at)
-        .bind(p.updated_at).bind(now_ms()).bind(f.kind).bind(f.visibility).bind(f.name)
-        .bind(f.summary).bind(f.content).bind(f.source).bind(f.data).bind(f.tags)
-        .bind(f.search_text).bind(f.expires_at)
-        .fetch_one(&mut *tx)
-        .await?;
+        );
+        let row: PostRow = bind_new_post!(sqlx::query_as(&upsert), p)
+            .fetch_one(&mut *tx)
+            .await?;
         replace_facets!(tx, row.id, f.facets);
         tx.commit().await?;
         Ok(row)

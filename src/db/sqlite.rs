@@ -62,44 +62,23 @@ impl Store for SqliteStore {
     }
 }
 
+/// SQLite's text match: the FTS5 index, ranked by bm25 (lower is better, so negated), each
+/// word quoted (never FTS5 syntax) and matched as a prefix.
+const FTS5: super::directory::TextMatch = super::directory::TextMatch {
+    source: "posts_fts JOIN posts p ON p.id = posts_fts.rowid",
+    condition: "posts_fts MATCH $1",
+    // Titles weigh most, then summaries, then the rest.
+    rank: "-bm25(posts_fts, 10.0, 4.0, 1.0)",
+    no_rank: "0.0",
+    word: |w| format!("\"{w}\"*"),
+    joiner: " AND ",
+};
+
 #[async_trait::async_trait]
 impl super::DirectoryStore for SqliteStore {
     async fn search_directory(&self, q: &super::DirectoryQuery) -> DbResult<Vec<super::SearchHit>> {
-        use super::directory::{bind_all, filter_sql, search_tokens};
-        let tokens = search_tokens(q.text.as_deref().unwrap_or_default());
-        let first = if tokens.is_empty() { 1 } else { 2 };
-        let (filters, binds, next) = filter_sql(q, first);
-        let page = format!("LIMIT ${next} OFFSET ${}", next + 1);
-        if tokens.is_empty() {
-            let sql = format!(
-                "SELECT p.*, 0.0 AS rank FROM posts p WHERE {filters}
-                 ORDER BY p.id DESC {page}"
-            );
-            let query = bind_all!(sqlx::query_as(&sql), binds);
-            return Ok(query
-                .bind(q.limit)
-                .bind(q.offset)
-                .fetch_all(&self.pool)
-                .await?);
-        }
-        // Each word quoted (so it is never FTS5 syntax) and matched as a prefix.
-        let matching = tokens
-            .iter()
-            .map(|t| format!("\"{t}\"*"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        // bm25 is lower for better matches; titles weigh most, then summaries.
-        let sql = format!(
-            "SELECT p.*, -bm25(posts_fts, 10.0, 4.0, 1.0) AS rank
-             FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid
-             WHERE posts_fts MATCH $1 AND {filters}
-             ORDER BY rank DESC, p.id DESC {page}"
-        );
-        let query = bind_all!(sqlx::query_as(&sql).bind(matching), binds);
-        Ok(query
-            .bind(q.limit)
-            .bind(q.offset)
-            .fetch_all(&self.pool)
-            .await?)
+        let (sql, binds) = FTS5.query(q);
+        let query = super::directory::bind_all!(sqlx::query_as(&sql), binds);
+        Ok(query.fetch_all(&self.pool).await?)
     }
 }
