@@ -2,7 +2,7 @@
 //! for the database's query planner.
 
 use crate::db::Store;
-use crate::domain::casework;
+use crate::domain::retention;
 use std::{sync::Arc, time::Duration};
 use tokio::sync::watch;
 use tracing::{info, warn};
@@ -16,7 +16,7 @@ pub async fn run_hourly(
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
-        match casework::run_retention(store.as_ref(), crate::db::now_ms(), retention_days).await {
+        match retention::run_retention(store.as_ref(), crate::db::now_ms(), retention_days).await {
             Ok(report) if report.referrals_erased > 0 => {
                 info!(
                     "retention: erased the personal fields of {} referrals",

@@ -664,13 +664,13 @@ async fn retention_erases_personal_fields_and_is_audited(backend: Backend) {
     let now = chrono::Utc::now().timestamp_millis();
     let store = s.a.store.as_ref();
     assert_eq!(
-        gotong::domain::casework::erase_expired(store, now, 90)
+        gotong::domain::retention::erase_expired(store, now, 90)
             .await
             .expect("run"),
         0,
         "not yet due"
     );
-    let report = gotong::domain::casework::run_retention(store, now + 91 * 86_400_000, 90)
+    let report = gotong::domain::retention::run_retention(store, now + 91 * 86_400_000, 90)
         .await
         .expect("run");
     assert_eq!(report.referrals_erased, 1, "only the closed referral");

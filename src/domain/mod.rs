@@ -12,7 +12,10 @@ pub mod organisations;
 pub mod policy;
 pub mod posts;
 pub mod referrals;
+pub mod remote;
+pub mod retention;
 pub mod sealing;
+pub mod text;
 pub mod vocab;
 
 use crate::db::DbError;

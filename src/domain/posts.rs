@@ -1,7 +1,8 @@
 //! Publishing: drafts of every kind (updates, programs, practices, advocacy notes, offers),
-//! visibility, text to HTML, edit and delete rules, and the rules for keeping remote copies.
+//! visibility, and the rules for creating, editing and deleting them.
 
 use super::objects::{Details, ObjectKind};
+pub use super::text::{escape, html_text, sanitize_html, text_to_html};
 use super::{accounts::Role, accounts::Staff, vocab, DomainError, DomainResult};
 use crate::db::{NewPost, PostFields, PostRow, Store};
 
@@ -55,46 +56,6 @@ pub struct Draft {
     pub details: Details,
 }
 
-/// Plain text as HTML: escaped, blank lines make paragraphs, single newlines make `<br>`.
-pub fn text_to_html(text: &str) -> String {
-    text.trim()
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", escape(p).replace('\n', "<br>")))
-        .collect()
-}
-
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// Remote HTML reduced to safe formatting: no scripts, event handlers, styles or
-/// `javascript:` links. Applied before a remote post is stored.
-pub fn sanitize_html(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(html)
-        .to_string()
-}
-
-/// The plain text of an HTML fragment: tags dropped, entities decoded.
-pub fn html_text(html: &str) -> String {
-    ammonia::Builder::empty()
-        .clean(html)
-        .to_string()
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-}
-
 fn check_length(field: &str, value: &str, max: usize) -> DomainResult<()> {
     let n = value.chars().count();
     if n > max {
@@ -127,7 +88,7 @@ impl Draft {
 }
 
 /// A draft prepared for storage; `fields()` borrows from it.
-struct Prepared {
+pub(super) struct Prepared {
     kind: ObjectKind,
     visibility: Visibility,
     name: String,
@@ -142,7 +103,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(
+    pub(super) fn new(
         name: &str,
         summary: &str,
         content: String,
@@ -181,7 +142,7 @@ impl Prepared {
         )
     }
 
-    fn fields(&self) -> PostFields<'_> {
+    pub(super) fn fields(&self) -> PostFields<'_> {
         PostFields {
             kind: self.kind.as_str(),
             visibility: self.visibility.as_str(),
@@ -325,110 +286,4 @@ pub fn details_of(post: &Post) -> DomainResult<Details> {
         None => serde_json::Value::Object(Default::default()),
     };
     Details::from_json(kind, value)
-}
-
-/// A post received from another server, already checked to come from its author.
-pub struct RemotePost<'a> {
-    pub ap_id: &'a str,
-    pub author_ap_id: &'a str,
-    pub name: &'a str,
-    pub summary: &'a str,
-    pub html: &'a str,
-    pub tags: Vec<String>,
-    pub visibility: Visibility,
-    pub published_at: i64,
-    pub updated_at: Option<i64>,
-    pub details: Details,
-}
-
-/// Keeps a copy of a remote post when a local organisation follows its author; otherwise
-/// ignores it (`Ok(None)`), so strangers cannot fill the database.
-pub async fn receive_remote_post(
-    store: &dyn Store,
-    post: RemotePost<'_>,
-) -> DomainResult<Option<Post>> {
-    if store
-        .organisations_following(post.author_ap_id)
-        .await?
-        .is_empty()
-    {
-        return Ok(None);
-    }
-    if let Some(existing) = store.post_by_ap_id(post.ap_id).await? {
-        if existing.author_ap_id != post.author_ap_id || existing.organisation_id.is_some() {
-            return Err(DomainError::Forbidden("post belongs to another author"));
-        }
-    }
-    let tags: Vec<String> = post
-        .tags
-        .iter()
-        .map(|t| t.trim_start_matches('#').replace(char::is_whitespace, "-"))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let prepared = Prepared::new(
-        &strip_tags(post.name),
-        &strip_tags(post.summary),
-        sanitize_html(post.html),
-        None,
-        &tags,
-        post.visibility,
-        &post.details,
-    );
-    Ok(Some(
-        store
-            .upsert_remote_post(NewPost {
-                ap_id: post.ap_id,
-                organisation_id: None,
-                author_ap_id: post.author_ap_id,
-                published_at: post.published_at,
-                updated_at: post.updated_at,
-                fields: prepared.fields(),
-            })
-            .await?,
-    ))
-}
-
-/// Titles and summaries are plain text; remote ones lose any markup.
-fn strip_tags(s: &str) -> String {
-    html_text(s)
-}
-
-/// Removes the copy of a remote post when `actor` is its author.
-pub async fn remove_remote_post(store: &dyn Store, actor: &str, ap_id: &str) -> DomainResult<bool> {
-    match store.post_by_ap_id(ap_id).await? {
-        Some(p) if p.organisation_id.is_none() && p.author_ap_id == actor => {
-            store.delete_post(p.id).await?;
-            Ok(true)
-        }
-        Some(_) => Err(DomainError::Forbidden("only the author may delete a post")),
-        None => Ok(false),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_becomes_escaped_paragraphs() {
-        assert_eq!(
-            text_to_html("Clinic open <today>\nfrom 9\n\nBring ID & papers"),
-            "<p>Clinic open &lt;today&gt;<br>from 9</p><p>Bring ID &amp; papers</p>"
-        );
-    }
-
-    #[test]
-    fn hostile_html_is_made_inert() {
-        let clean = sanitize_html(
-            r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(2)">l</a></p>"#,
-        );
-        assert!(!clean.contains("script"), "{clean}");
-        assert!(!clean.contains("onclick"), "{clean}");
-        assert!(!clean.contains("javascript:"), "{clean}");
-        assert!(clean.contains("Hi"), "{clean}");
-        assert_eq!(
-            strip_tags("<b>Legal</b> aid &amp; more"),
-            "Legal aid & more"
-        );
-    }
 }

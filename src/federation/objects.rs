@@ -60,9 +60,9 @@ pub async fn store_remote_object(
         .chain(values::all(&note.cc))
         .any(is_public);
     let published = note.published.as_ref().and_then(|t| t.millis());
-    let outcome = posts::receive_remote_post(
+    let outcome = crate::domain::remote::receive_remote_post(
         store,
-        posts::RemotePost {
+        crate::domain::remote::RemotePost {
             ap_id: note.id.as_str(),
             author_ap_id: note.attributed_to.as_str(),
             name: note.name.as_deref().unwrap_or_default(),

@@ -5,7 +5,7 @@ use super::protocol::referral::REFERRAL_TYPE;
 use super::protocol::{ActivityJson, NoteJson, ObjectRef};
 use super::{outbound, referral_inbox, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, InboxRow};
-use crate::domain::{follows::FollowState, posts, DomainError};
+use crate::domain::{follows::FollowState, DomainError};
 use activitypub_federation::config::FederationConfig;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -227,7 +227,7 @@ async fn on_delete(data: &FedData, activity: &Incoming) -> FederationResult<()> 
         // stop mattering once the actor is gone. Handled fully with moderation (issue 6).
         return Ok(());
     }
-    match posts::remove_remote_post(
+    match crate::domain::remote::remove_remote_post(
         data.store.as_ref(),
         activity.actor.as_str(),
         target.as_str(),
