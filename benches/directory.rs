@@ -108,7 +108,7 @@ fn program(rng: &mut StdRng, vocabulary: &Vocabulary) -> Draft {
         summary: vocabulary.words(rng, 12),
         text: vocabulary.words(rng, 60),
         tags: vec![],
-        visibility: Visibility::Public,
+        visibility: Some(Visibility::Public),
         details: Details::Program(details),
     }
 }

@@ -10,6 +10,7 @@ on_both_databases!(
     requests_without_a_valid_token_are_refused,
     roles_limit_what_staff_may_do,
     invalid_input_gets_a_clear_error_and_changes_nothing,
+    an_edit_keeps_who_may_see_a_post,
 );
 
 async fn post_json(url: &str, body: &str) -> (u16, Value) {
@@ -207,4 +208,48 @@ async fn invalid_input_gets_a_clear_error_and_changes_nothing(backend: Backend) 
         )
         .await;
     assert_eq!(status, 409, "{err}");
+}
+
+/// An edit that does not mention visibility must not widen who sees the post.
+async fn an_edit_keeps_who_may_see_a_post(backend: Backend) {
+    let dir = tempdir();
+    let node = TestNode::start(backend, dir.path(), "prc").await;
+    let body = json!({ "text": "internal v1", "visibility": "followers" });
+    let (status, post) = node.api("POST", "/api/v1/updates", Some(body)).await;
+    assert_eq!(status, 201);
+    let id = post["id"].as_str().expect("id");
+    let (status, edited) = node
+        .api(
+            "PATCH",
+            &format!("/api/v1/updates/{id}"),
+            Some(json!({ "text": "internal v2" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["visibility"], "followers");
+    let anonymous = reqwest::Client::new()
+        .get(post["url"].as_str().expect("url"))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(anonymous.status().as_u16(), 404);
+    let rss = reqwest::get(format!("{}/o/prc/feed.rss", node.base))
+        .await
+        .expect("rss")
+        .text()
+        .await
+        .expect("body");
+    assert!(!rss.contains("internal"), "{rss}");
+    let (_, widened) = node
+        .api(
+            "PATCH",
+            &format!("/api/v1/updates/{id}"),
+            Some(json!({ "text": "now public", "visibility": "public" })),
+        )
+        .await;
+    assert_eq!(
+        widened["visibility"], "public",
+        "widening must be asked for"
+    );
 }

@@ -311,6 +311,14 @@ async fn authorized_fetch_serves_signed_requests_only(backend: Backend) {
     assert_eq!(status, 401, "{err}");
     assert!(err["error"].as_str().unwrap_or_default().contains("signed"));
     assert_eq!(get(&program_url).await.0, 401);
+    let no_accept = reqwest::get(format!("{}/outbox", b.actor))
+        .await
+        .expect("get");
+    assert_eq!(
+        no_accept.status().as_u16(),
+        401,
+        "collections answer JSON whatever is asked"
+    );
     assert_eq!(
         get(&format!("{}/directory?page=true", b.actor)).await.0,
         401

@@ -52,7 +52,9 @@ pub struct Draft {
     /// The body, plain text (blank lines make paragraphs).
     pub text: String,
     pub tags: Vec<String>,
-    pub visibility: Visibility,
+    /// `None` keeps what the post has (public for a new post): an edit that does not mention
+    /// visibility must never widen who sees the post.
+    pub visibility: Option<Visibility>,
     pub details: Details,
 }
 
@@ -130,14 +132,14 @@ impl Prepared {
         }
     }
 
-    fn from_draft(draft: &Draft) -> Prepared {
+    fn from_draft(draft: &Draft, visibility: Visibility) -> Prepared {
         Prepared::new(
             &draft.name,
             &draft.summary,
             text_to_html(&draft.text),
             Some(draft.text.trim().to_string()),
             &draft.tags,
-            draft.visibility,
+            visibility,
             &draft.details,
         )
     }
@@ -188,7 +190,7 @@ pub async fn create(
     staff.require(&[Role::Editor])?;
     draft.validate()?;
     check_references(store, staff, &draft.details).await?;
-    let prepared = Prepared::from_draft(draft);
+    let prepared = Prepared::from_draft(draft, draft.visibility.unwrap_or_default());
     Ok(store
         .insert_post(NewPost {
             ap_id,
@@ -212,7 +214,10 @@ pub async fn import(
     for (_, draft) in items {
         draft.validate()?;
     }
-    let prepared: Vec<Prepared> = items.iter().map(|(_, d)| Prepared::from_draft(d)).collect();
+    let prepared: Vec<Prepared> = items
+        .iter()
+        .map(|(_, d)| Prepared::from_draft(d, d.visibility.unwrap_or_default()))
+        .collect();
     let now = crate::db::now_ms();
     let posts: Vec<NewPost> = items
         .iter()
@@ -259,7 +264,11 @@ pub async fn edit(
     draft.validate()?;
     let post = own_post(store, staff, draft.details.kind(), ap_id).await?;
     check_references(store, staff, &draft.details).await?;
-    let prepared = Prepared::from_draft(draft);
+    let visibility = match draft.visibility {
+        Some(v) => v,
+        None => Visibility::parse(&post.visibility)?,
+    };
+    let prepared = Prepared::from_draft(draft, visibility);
     Ok(store
         .update_post(post.id, prepared.fields(), crate::db::now_ms())
         .await?)

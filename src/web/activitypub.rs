@@ -1,7 +1,7 @@
 //! ActivityPub endpoints: actors, inboxes, outboxes, collections and objects.
 
 use super::error::{ApiError, ApiResult};
-use super::signed_fetch::SignedFetch;
+use super::signed_fetch::{SignedFetch, SignedFetchUnlessPage};
 use super::{pages, wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
 use crate::db::actors::Direction;
 use crate::domain::objects::ObjectKind;
@@ -186,7 +186,7 @@ async fn following(
 /// deleted, and 404 for followers-only posts (they are delivered to followers, never served to
 /// anonymous fetches).
 async fn object(
-    _signed: SignedFetch,
+    _signed: SignedFetchUnlessPage,
     data: FedData,
     Path((segment, uuid)): Path<(String, String)>,
     headers: HeaderMap,

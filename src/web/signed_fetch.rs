@@ -46,25 +46,46 @@ pub fn data_of(parts: &Parts) -> Result<FedData, ApiError> {
         .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))
 }
 
-/// A handler argument for ActivityPub collections and objects: with authorised fetch on, a
-/// JSON request without a valid signature is refused (401). Pages for browsers pass.
+/// A handler argument for ActivityPub collections, which answer JSON whatever the request
+/// asks: with authorised fetch on, a request without a valid signature is refused (401).
 pub struct SignedFetch;
+
+/// The same for objects that also have a page for browsers: a request that does not ask for
+/// ActivityPub JSON gets the page, which is public.
+pub struct SignedFetchUnlessPage;
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedFetch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let data = data_of(parts)?;
-        if !data.config.authorized_fetch || !wants_activity_json(&parts.headers) {
-            return Ok(SignedFetch);
+        require_signature(parts).await.map(|()| SignedFetch)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedFetchUnlessPage {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if !wants_activity_json(&parts.headers) {
+            return Ok(SignedFetchUnlessPage);
         }
-        match verify_get(&data, parts).await {
-            Ok(_) => Ok(SignedFetch),
-            Err(FederationError::Forbidden(m)) => Err(ApiError::new(StatusCode::FORBIDDEN, m)),
-            Err(_) => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "this node serves ActivityPub only to signed requests (authorised fetch)",
-            )),
-        }
+        require_signature(parts)
+            .await
+            .map(|()| SignedFetchUnlessPage)
+    }
+}
+
+async fn require_signature(parts: &Parts) -> Result<(), ApiError> {
+    let data = data_of(parts)?;
+    if !data.config.authorized_fetch {
+        return Ok(());
+    }
+    match verify_get(&data, parts).await {
+        Ok(_) => Ok(()),
+        Err(FederationError::Forbidden(m)) => Err(ApiError::new(StatusCode::FORBIDDEN, m)),
+        Err(_) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "this node serves ActivityPub only to signed requests (authorised fetch)",
+        )),
     }
 }

@@ -105,8 +105,9 @@ pub struct DraftRequest {
     text: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// Absent: public for a new post, unchanged for an edit.
     #[serde(default)]
-    visibility: Visibility,
+    visibility: Option<Visibility>,
     #[serde(flatten)]
     fields: Map<String, Value>,
 }
