@@ -82,6 +82,8 @@ pub enum ConfigError {
     Toml { path: String, cause: String },
     #[error("unknown setting {0} (known: {known})", known = known_env_names().join(", "))]
     UnknownEnv(String),
+    #[error("unknown setting {0:?} in the configuration file (known: {known})", known = FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", "))]
+    UnknownKey(String),
     #[error("invalid value for {name}: {cause}")]
     Invalid { name: String, cause: String },
 }
@@ -154,6 +156,9 @@ impl Config {
         }
         // Each setting is tried alone first, so an error names the setting that caused it.
         for (key, value) in &table {
+            if !FIELDS.iter().any(|(f, _)| f == key) {
+                return Err(ConfigError::UnknownKey(key.clone()));
+            }
             let mut single = toml::Table::new();
             single.insert(key.clone(), value.clone());
             toml::Value::Table(single)

@@ -282,6 +282,7 @@ fn draft_of(answer: &Value) -> Value {
     let map = body.as_object_mut().expect("object");
     for generated in [
         "id",
+        "cursor",
         "url",
         "kind",
         "author",

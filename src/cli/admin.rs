@@ -106,7 +106,7 @@ pub(super) async fn domains(config: Config, command: DomainsCommand) -> anyhow::
     match command {
         DomainsCommand::List => {
             let current = policy::load(store).await?;
-            println!("mode: {:?}", current.mode);
+            println!("mode: {}", current.mode.as_str());
             for rule in current.rules {
                 println!("{}\t{}\t{}", rule.domain, rule.action, rule.reason);
             }
@@ -135,7 +135,7 @@ pub(super) async fn domains(config: Config, command: DomainsCommand) -> anyhow::
                 other => anyhow::bail!("unknown mode {other:?}: expected blocklist or allowlist"),
             };
             policy::set_mode(store, None, mode).await?;
-            println!("federation mode: {mode:?}");
+            println!("federation mode: {}", mode.as_str());
         }
     }
     Ok(())

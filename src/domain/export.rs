@@ -217,7 +217,8 @@ pub fn csv(records: &[ProgramRecord]) -> String {
         out.push_str(&csv_line([
             r.organisation_name.to_string(),
             r.post.name.clone(),
-            html_text(&r.post.content),
+            // One line per program: spreadsheets and HXL tools read rows.
+            html_text(&r.post.content).replace('\n', " "),
             p.status.hsds().to_string(),
             p.countries.join(" "),
             p.areas.join("; "),

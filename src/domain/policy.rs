@@ -18,6 +18,15 @@ pub enum FederationMode {
     Allowlist,
 }
 
+impl FederationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FederationMode::Blocklist => "blocklist",
+            FederationMode::Allowlist => "allowlist",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleAction {
@@ -113,11 +122,7 @@ pub async fn set_mode(
     if let Some(staff) = staff {
         staff.require(&[Role::Admin])?;
     }
-    let value = match mode {
-        FederationMode::Blocklist => "blocklist",
-        FederationMode::Allowlist => "allowlist",
-    };
-    Ok(store.set_setting(MODE_KEY, value).await?)
+    Ok(store.set_setting(MODE_KEY, mode.as_str()).await?)
 }
 
 /// Adds or changes a rule; with `purge`, a block also deletes what was received from the

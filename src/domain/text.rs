@@ -30,8 +30,14 @@ pub fn sanitize_html(html: &str) -> String {
 
 /// The plain text of an HTML fragment: tags dropped, entities decoded.
 pub fn html_text(html: &str) -> String {
+    // Paragraphs and line breaks end with a newline, so their words do not run together.
+    let spaced = html
+        .replace("</p>", "</p>\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
     ammonia::Builder::empty()
-        .clean(html)
+        .clean(&spaced)
         .to_string()
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -39,6 +45,8 @@ pub fn html_text(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&nbsp;", " ")
         .replace("&amp;", "&")
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

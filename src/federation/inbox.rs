@@ -42,6 +42,10 @@ pub const MAX_JSON_STRING: usize = 200 * 1024;
 /// [`MAX_JSON_STRING`], before any parser sees it. (Only the structure is scanned; whether it
 /// is valid JSON is the parser's business.)
 pub fn check_json_shape(body: &[u8]) -> Result<(), String> {
+    // PostgreSQL cannot store NUL in text, and no activity needs one.
+    if body.windows(6).any(|w| w == b"\\u0000") || body.contains(&0) {
+        return Err("NUL characters are not accepted".into());
+    }
     let (mut depth, mut in_string, mut escaped, mut string_len) = (0usize, false, false, 0usize);
     for &byte in body {
         if in_string {

@@ -76,8 +76,9 @@ impl Urls {
     pub fn referral(&self, uuid: &str) -> Url {
         self.url(&format!("/referrals/{uuid}"))
     }
+    /// Where a hashtag leads: the directory filtered by it.
     pub fn tag(&self, tag: &str) -> Url {
-        self.url(&format!("/tags/{tag}"))
+        self.url(&format!("/api/v1/directory?tag={tag}"))
     }
     pub fn new_activity(&self) -> Url {
         self.url(&format!("/activities/{}", uuid::Uuid::new_v4()))

@@ -16,8 +16,8 @@ pub mod wellknown;
 use crate::{config::Config, db::Store, federation};
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::{
-    extract::{rejection::JsonRejection, DefaultBodyLimit, FromRequest, Request},
-    http::{header, HeaderMap},
+    extract::{DefaultBodyLimit, FromRequest, Request},
+    http::{header, HeaderMap, StatusCode},
     Router,
 };
 use error::ApiError;
@@ -42,24 +42,64 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
         })
 }
 
-/// JSON request bodies whose rejections are JSON errors too.
+/// JSON request bodies, with every refusal as a JSON error: 415 when not JSON, 400 when
+/// unreadable (or holding NUL characters, which no database field accepts), 422 when the
+/// shape is wrong.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "expected a JSON body (Content-Type: application/json)",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| ApiError::new(r.status(), r.body_text()))?;
+        if bytes.windows(6).any(|w| w == b"\\u0000") {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "NUL characters are not accepted",
+            ));
+        }
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            let status = match e.classify() {
+                serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            ApiError::new(status, format!("invalid JSON body: {e}"))
+        })
     }
 }
 
-/// Keeps axum's statuses (400 unreadable JSON, 422 wrong shape, 413 too large, 415 not JSON)
-/// but answers in our JSON error format.
-fn json_rejection(rejection: JsonRejection) -> ApiError {
-    ApiError::new(rejection.status(), rejection.body_text())
+/// Refusals that axum's extractors write as plain text (an unreadable query string or path)
+/// are turned into the JSON error format.
+async fn json_errors(response: axum::response::Response) -> axum::response::Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !(response.status().is_client_error() && plain) {
+        return response;
+    }
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    axum::response::IntoResponse::into_response(ApiError::new(
+        status,
+        String::from_utf8_lossy(&body).to_string(),
+    ))
 }
 
 pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
@@ -70,6 +110,7 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
         .merge(api::routes())
         .merge(feeds::routes())
         .merge(pages::routes())
+        .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             ratelimit::limit,

@@ -71,7 +71,7 @@ pub async fn organisation_page(data: &FedData, org: &OrganisationRow) -> ApiResu
     Ok(layout(
         &org.name,
         &format!(
-            "<h1>{}</h1><p><code>@{}@{}</code></p><p>{}</p><h2>Updates</h2>{items}",
+            "<h1>{}</h1><p><code>@{}@{}</code></p><div>{}</div><h2>Updates</h2>{items}",
             escape(&org.name),
             escape(&org.handle),
             escape(&data.config.domain),

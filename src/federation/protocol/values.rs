@@ -89,7 +89,7 @@ impl Timestamp {
 
 impl From<DateTime<Utc>> for Timestamp {
     fn from(t: DateTime<Utc>) -> Self {
-        Timestamp(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        Timestamp(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
     }
 }
 

@@ -60,6 +60,8 @@ pub fn routes() -> Router {
 pub fn post_json(data: &FedData, p: &PostRow) -> Value {
     let mut out = json!({
         "id": data.urls.uuid_of_object(&p.ap_id),
+        // Pass as `before` to get the next page of a list.
+        "cursor": p.id,
         "url": p.ap_id,
         "kind": p.kind,
         "author": p.author_ap_id,
