@@ -93,7 +93,9 @@ impl Object for RemoteActor {
                 "actor id is on another server".into(),
             ));
         }
-        if json.public_key.owner != json.id {
+        let key_id_here =
+            Url::parse(&json.public_key.id).is_ok_and(|k| super::same_origin(&k, &json.id));
+        if json.public_key.owner != json.id || !key_id_here {
             return Err(FederationError::Forbidden(
                 "actor's public key belongs to someone else".into(),
             ));
@@ -111,7 +113,11 @@ impl Object for RemoteActor {
             Some(port) => format!("{}:{port}", json.id.host_str().unwrap_or_default()),
             None => json.id.host_str().unwrap_or_default().to_string(),
         };
-        let shared_inbox = json.shared_inbox().map(Url::to_string);
+        // A shared inbox elsewhere than the actor's server is ignored: deliveries go there.
+        let shared_inbox = json
+            .shared_inbox()
+            .filter(|s| super::same_origin(s, &json.id))
+            .map(Url::to_string);
         let outbox = json.outbox.as_ref().map(Url::to_string);
         let followers = json.followers.as_ref().map(Url::to_string);
         let url = json.profile_url();

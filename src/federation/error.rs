@@ -29,7 +29,15 @@ impl From<crate::db::DbError> for FederationError {
 
 impl From<activitypub_federation::error::Error> for FederationError {
     fn from(e: activitypub_federation::error::Error) -> Self {
-        FederationError::Remote(e.to_string())
+        use activitypub_federation::error::Error;
+        match e {
+            // Refused by this node's own rules (a non-public address, a blocked server): no
+            // retry will change that, so it is not a remote failure.
+            Error::UrlVerificationError(_)
+            | Error::DomainResolveError(_)
+            | Error::ResolveInternalIpError(..) => FederationError::Forbidden(e.to_string()),
+            other => FederationError::Remote(other.to_string()),
+        }
     }
 }
 

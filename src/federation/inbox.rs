@@ -168,7 +168,19 @@ pub async fn verified_signer(
 ) -> FederationResult<RemoteActor> {
     let owner = signatures::key_owner_guess(&signature.key_id)
         .ok_or_else(|| unauthorized(SignatureError::Malformed("keyId is not a URL".into())))?;
-    let cached = data.store.remote_actor_by_key_id(&signature.key_id).await?;
+    if owner
+        .as_str()
+        .starts_with(&format!("{}/", data.urls.base()))
+    {
+        // Nobody else holds this node's keys; a request claiming one is forged.
+        return Err(unauthorized(SignatureError::Invalid));
+    }
+    // A cached key counts only when its actor lives where the key id says.
+    let cached = data
+        .store
+        .remote_actor_by_key_id(&signature.key_id)
+        .await?
+        .filter(|row| Url::parse(&row.ap_id).is_ok_and(|id| super::same_origin(&id, &owner)));
     let actor = match cached {
         Some(row) => fetch_actor(data, &Url::parse(&row.ap_id).map_err(bad_stored)?).await?,
         None => fetch_actor(data, &owner).await?,

@@ -23,6 +23,10 @@ const WINDOW: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct RateLimits {
     windows: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
+    /// Sender hosts whose signatures have verified here (an inbox answered 2xx): only they
+    /// are counted by host; a host never seen is counted by the client's address, so
+    /// inventing a new host per request does not escape the limit.
+    verified_hosts: Arc<Mutex<std::collections::HashSet<String>>>,
     inbox_per_minute: u32,
     api_per_minute: u32,
     login_per_minute: u32,
@@ -32,6 +36,7 @@ impl RateLimits {
     pub fn new(config: &Config) -> RateLimits {
         RateLimits {
             windows: Arc::default(),
+            verified_hosts: Arc::default(),
             inbox_per_minute: config.inbox_rate_per_minute,
             api_per_minute: config.api_rate_per_minute,
             login_per_minute: config.login_rate_per_minute,
@@ -81,19 +86,44 @@ pub async fn limit(
 ) -> Response {
     let path = request.uri().path();
     let ip = peer.ip().to_string();
-    let verdict =
-        if request.method() == Method::POST && (path == "/inbox" || path.ends_with("/inbox")) {
-            let sender = signer_host(&request).unwrap_or_else(|| ip.clone());
-            limits.hit(format!("inbox:{sender}"), limits.inbox_per_minute)
-        } else if path == "/api/v1/login" || path == "/api/v1/setup" {
-            limits.hit(format!("login:{ip}"), limits.login_per_minute)
-        } else if path.starts_with("/api/") {
-            limits.hit(format!("api:{ip}"), limits.api_per_minute)
-        } else {
-            Ok(())
+    let inbox = request.method() == Method::POST && (path == "/inbox" || path.ends_with("/inbox"));
+    let sender = if inbox { signer_host(&request) } else { None };
+    let verdict = if inbox {
+        let known = sender.as_ref().is_some_and(|host| {
+            limits
+                .verified_hosts
+                .lock()
+                .map(|set| set.contains(host))
+                .unwrap_or(false)
+        });
+        let key = match (&sender, known) {
+            (Some(host), true) => format!("inbox:{host}"),
+            _ => format!("inbox-address:{ip}"),
         };
+        limits.hit(key, limits.inbox_per_minute)
+    } else if path == "/api/v1/login" || path == "/api/v1/setup" {
+        limits.hit(format!("login:{ip}"), limits.login_per_minute)
+    } else if path.starts_with("/api/") {
+        limits.hit(format!("api:{ip}"), limits.api_per_minute)
+    } else {
+        Ok(())
+    };
     match verdict {
-        Ok(()) => next.run(request).await,
+        Ok(()) => {
+            let response = next.run(request).await;
+            if let (Some(host), true) = (sender, response.status().is_success()) {
+                let newly_verified = limits
+                    .verified_hosts
+                    .lock()
+                    .map(|mut set| set.len() < 100_000 && set.insert(host.clone()))
+                    .unwrap_or(false);
+                if newly_verified {
+                    // Its first request counts for the host too, as later ones will.
+                    let _ = limits.hit(format!("inbox:{host}"), limits.inbox_per_minute);
+                }
+            }
+            response
+        }
         Err(wait) => {
             let mut response = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
