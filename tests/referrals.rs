@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{eventually, follow, signed_post, tempdir, Backend, TestNode};
+use common::{eventually, follow, signed_get, signed_post, tempdir, Backend, TestNode};
 use gotong::domain::sealing::Sealer;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -278,36 +278,6 @@ async fn get(url: &str) -> (u16, String) {
     let response = reqwest::Client::new()
         .get(url)
         .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .expect("get");
-    (
-        response.status().as_u16(),
-        response.text().await.expect("body"),
-    )
-}
-
-async fn signed_get(signer: &TestNode, url: &str) -> (u16, String) {
-    let org = signer
-        .store
-        .organisation_by_handle(&signer.handle)
-        .await
-        .expect("q")
-        .expect("org");
-    let target = url::Url::parse(url).expect("url");
-    let accept = "application/activity+json";
-    let headers = gotong::federation::signatures::sign_request(
-        "GET",
-        &target,
-        None,
-        Some(accept),
-        &format!("{}#main-key", signer.actor),
-        &org.private_key_pem,
-    )
-    .expect("sign");
-    let response = reqwest::Client::new()
-        .get(url)
-        .headers(headers)
         .send()
         .await
         .expect("get");

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    eventually, feed, follow, follow_state, publish, signed_post, tempdir, Backend, TestNode,
+    eventually, feed, follow, follow_state, publish, signed_get, signed_post, tempdir, Backend,
+    TestNode,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -268,35 +269,6 @@ async fn get(url: &str) -> (u16, serde_json::Value) {
     (status, response.json().await.unwrap_or_default())
 }
 
-async fn signed_get(signer: &TestNode, url: &str) -> u16 {
-    let org = signer
-        .store
-        .organisation_by_handle(&signer.handle)
-        .await
-        .expect("q")
-        .expect("org");
-    let target = url::Url::parse(url).expect("url");
-    let key_id = format!("{}#main-key", signer.actor);
-    let accept = "application/activity+json";
-    let headers = gotong::federation::signatures::sign_request(
-        "GET",
-        &target,
-        None,
-        Some(accept),
-        &key_id,
-        &org.private_key_pem,
-    )
-    .expect("sign");
-    reqwest::Client::new()
-        .get(url)
-        .headers(headers)
-        .send()
-        .await
-        .expect("get")
-        .status()
-        .as_u16()
-}
-
 async fn authorized_fetch_serves_signed_requests_only(backend: Backend) {
     let dir = tempdir();
     let secure = |c: &mut gotong::config::Config| c.authorized_fetch = true;
@@ -323,8 +295,8 @@ async fn authorized_fetch_serves_signed_requests_only(backend: Backend) {
         get(&format!("{}/directory?page=true", b.actor)).await.0,
         401
     );
-    assert_eq!(signed_get(&a, &format!("{}/outbox", b.actor)).await, 200);
-    assert_eq!(signed_get(&a, &program_url).await, 200);
+    assert_eq!(signed_get(&a, &format!("{}/outbox", b.actor)).await.0, 200);
+    assert_eq!(signed_get(&a, &program_url).await.0, 200);
     // The actor stays readable unsigned: checking a signature needs its key.
     let (status, actor) = get(&b.actor).await;
     assert_eq!(status, 200);
@@ -348,5 +320,5 @@ async fn authorized_fetch_serves_signed_requests_only(backend: Backend) {
         )
         .await;
     assert_eq!(status, 201);
-    assert_eq!(signed_get(&a, &program_url).await, 403);
+    assert_eq!(signed_get(&a, &program_url).await.0, 403);
 }

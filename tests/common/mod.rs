@@ -372,3 +372,34 @@ pub async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
     let text = response.text().await.expect("body");
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// A GET signed by `signer`'s organisation, as another server fetches; status and body.
+pub async fn signed_get(signer: &TestNode, url: &str) -> (u16, String) {
+    let org = signer
+        .store
+        .organisation_by_handle(&signer.handle)
+        .await
+        .expect("q")
+        .expect("org");
+    let target = url::Url::parse(url).expect("url");
+    let accept = "application/activity+json";
+    let headers = gotong::federation::signatures::sign_request(
+        "GET",
+        &target,
+        None,
+        Some(accept),
+        &format!("{}#main-key", signer.actor),
+        &org.private_key_pem,
+    )
+    .expect("sign");
+    let response = reqwest::Client::new()
+        .get(url)
+        .headers(headers)
+        .send()
+        .await
+        .expect("get");
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
+}
