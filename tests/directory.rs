@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{eventually, follow, signed_post, tempdir, Backend, TestNode};
+use common::{eventually, follow, get_text, signed_post, tempdir, Backend, TestNode};
 use serde_json::{json, Value};
 
 on_both_databases!(
@@ -441,23 +441,6 @@ async fn unfollowing_keeps_received_objects_but_stops_updates(backend: Backend) 
         .await
         .expect("q")
         .is_none());
-}
-
-async fn get_text(url: &str, accept: &str) -> (u16, String, String) {
-    let response = reqwest::Client::new()
-        .get(url)
-        .header("Accept", accept)
-        .send()
-        .await
-        .expect("get");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, content_type, response.text().await.expect("body"))
 }
 
 async fn feeds_exports_and_plain_activitystreams(backend: Backend) {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{tempdir, Backend, TestNode};
+use common::{get_text, tempdir, Backend, TestNode};
 use serde_json::Value;
 
 on_both_databases!(
@@ -12,25 +12,8 @@ on_both_databases!(
     outbox_lists_public_updates_only,
 );
 
-async fn get(url: &str, accept: &str) -> (u16, String, String) {
-    let response = reqwest::Client::new()
-        .get(url)
-        .header("Accept", accept)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, content_type, response.text().await.expect("body"))
-}
-
 async fn get_json(url: &str) -> (u16, String, Value) {
-    let (status, content_type, body) = get(url, "application/activity+json").await;
+    let (status, content_type, body) = get_text(url, "application/activity+json").await;
     (
         status,
         content_type,
@@ -150,11 +133,12 @@ async fn actor_is_served_as_activitypub_or_html(backend: Backend) {
         assert_eq!(body["type"], "OrderedCollection");
     }
     let ld = r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#;
-    let (status, _, body) = get(&node.actor, ld).await;
+    let (status, _, body) = get_text(&node.actor, ld).await;
     assert_eq!(status, 200);
     assert!(body.starts_with('{'));
 
-    let (status, content_type, page) = get(&node.actor, "text/html,application/xhtml+xml").await;
+    let (status, content_type, page) =
+        get_text(&node.actor, "text/html,application/xhtml+xml").await;
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/html"), "{content_type}");
     assert!(page.contains("Organisation prc"));

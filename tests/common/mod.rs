@@ -403,3 +403,21 @@ pub async fn signed_get(signer: &TestNode, url: &str) -> (u16, String) {
         response.text().await.expect("body"),
     )
 }
+
+/// A GET with `accept`: status, content type and body.
+pub async fn get_text(url: &str, accept: &str) -> (u16, String, String) {
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Accept", accept)
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, content_type, response.text().await.expect("body"))
+}
