@@ -224,12 +224,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     {
         println!(
             "\nCreated organisation @{}@{} and account '{}'.\n\
-             Choose the admin password with this one-time setup token:\n\n  \
+             Finish setting up in a browser with this one-time link:\n\n  {}/setup?token={}\n\n\
+             or from a terminal:\n\n  \
              curl -X POST {}/api/v1/setup -H 'Content-Type: application/json' \\\n    \
              -d '{{\"token\":\"{}\",\"password\":\"a long passphrase\"}}'\n",
             boot.organisation.handle,
             config.domain,
             boot.admin_username,
+            config.base_url(),
+            boot.setup_token,
             config.base_url(),
             boot.setup_token
         );

@@ -42,6 +42,8 @@ impl Role {
 pub enum TokenPurpose {
     Api,
     Setup,
+    /// A browser session: the cookie's value is the token.
+    Session,
 }
 
 impl TokenPurpose {
@@ -49,6 +51,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::Api => "api",
             TokenPurpose::Setup => "setup",
+            TokenPurpose::Session => "session",
         }
     }
 }
@@ -175,6 +178,52 @@ pub async fn authenticate_token(store: &dyn Store, token: &str) -> DomainResult<
     Staff::from_row(&store.account_by_id(row.account_id).await?)
 }
 
+/// How long a browser session lasts from sign-in, whatever its use.
+pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// The staff member a browser session belongs to, while the session is young enough.
+/// An expired session is deleted when it is presented.
+pub async fn session_staff(store: &dyn Store, token: &str, now_ms: i64) -> DomainResult<Staff> {
+    let row = store
+        .use_token(&token_hash(token), TokenPurpose::Session.as_str())
+        .await?
+        .ok_or(DomainError::Unauthenticated)?;
+    if now_ms - row.created_at > SESSION_LIFETIME_MS {
+        store.delete_token(row.id).await?;
+        return Err(DomainError::Unauthenticated);
+    }
+    Staff::from_row(&store.account_by_id(row.account_id).await?)
+}
+
+/// Signs out: the session's token stops working at once.
+pub async fn end_session(store: &dyn Store, token: &str) -> DomainResult<()> {
+    if let Some(row) = store
+        .use_token(&token_hash(token), TokenPurpose::Session.as_str())
+        .await?
+    {
+        store.delete_token(row.id).await?;
+    }
+    Ok(())
+}
+
+/// A value derived from a secret that cannot be computed without it (forms carry it as
+/// their CSRF token; the secret itself never leaves the cookie).
+pub fn derived_secret(purpose: &str, secret: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(purpose.as_bytes())
+        .chain_update([0u8])
+        .chain_update(secret.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// A fresh random value for cookies.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Username and password for a new API token.
 pub async fn login(store: &dyn Store, username: &str, password: &str) -> DomainResult<Staff> {
     let account = store
@@ -184,6 +233,22 @@ pub async fn login(store: &dyn Store, username: &str, password: &str) -> DomainR
     match &account.password_hash {
         Some(hash) if password_matches(password, hash) => Staff::from_row(&account),
         _ => Err(DomainError::Unauthenticated),
+    }
+}
+
+/// The admin a setup token is for, while it is unspent (the setup page shows it).
+pub async fn setup_account(store: &dyn Store, setup_token: &str) -> DomainResult<Option<Staff>> {
+    if setup_token.is_empty() {
+        return Ok(None);
+    }
+    match store
+        .use_token(&token_hash(setup_token), TokenPurpose::Setup.as_str())
+        .await?
+    {
+        Some(token) => Ok(Some(Staff::from_row(
+            &store.account_by_id(token.account_id).await?,
+        )?)),
+        None => Ok(None),
     }
 }
 

@@ -234,7 +234,7 @@ impl Details {
         value.ok()
     }
 
-    fn themes_and_countries(&self) -> (&[String], &[String]) {
+    pub fn themes_and_countries(&self) -> (&[String], &[String]) {
         match self {
             Details::Update => (&[], &[]),
             Details::Program(p) => (&p.themes, &p.countries),

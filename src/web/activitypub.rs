@@ -2,7 +2,8 @@
 
 use super::error::{ApiError, ApiResult};
 use super::signed_fetch::{SignedFetch, SignedFetchUnlessPage};
-use super::{pages, wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
+use super::ui::{self, page::Page};
+use super::{wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
 use crate::db::actors::Direction;
 use crate::domain::objects::ObjectKind;
 use crate::federation::inbox::{receive, IncomingPost};
@@ -42,6 +43,7 @@ fn activity_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 /// The organisation actor, served to anyone even with authorised fetch on: a server checking
 /// our signature must read our key without signing (and signing would need our key in turn).
 async fn actor(
+    page: Page,
     data: FedData,
     Path(handle): Path<String>,
     headers: HeaderMap,
@@ -52,7 +54,9 @@ async fn actor(
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
     if !wants_activity_json(&headers) {
-        return pages::organisation_page(&data, &org).await;
+        return Ok(ui::public::organisation(page, &data, &org)
+            .await
+            .into_response());
     }
     let actor = render::organisation_actor(&data.urls, &org);
     Ok(activity_json(StatusCode::OK, &actor))
@@ -187,6 +191,7 @@ async fn following(
 /// anonymous fetches).
 async fn object(
     _signed: SignedFetchUnlessPage,
+    page: Page,
     data: FedData,
     Path((segment, uuid)): Path<(String, String)>,
     headers: HeaderMap,
@@ -211,7 +216,7 @@ async fn object(
         return Ok(activity_json(StatusCode::GONE, &tomb));
     }
     if !wants_activity_json(&headers) {
-        return pages::object_page(&data, &org, &post);
+        return Ok(ui::public::object(page, &data, &org, &post).into_response());
     }
     let mut note = render::post_object(&data.urls, &org.handle, &post);
     note.context = Some(default_context());

@@ -1,4 +1,4 @@
-//! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and minimal pages.
+//! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and the browser interface.
 //!
 //! The server starts from a bound listener and a shutdown future, so tests run several nodes
 //! in one process.
@@ -8,9 +8,9 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod feeds;
-pub mod pages;
 pub mod ratelimit;
 pub mod signed_fetch;
+pub mod ui;
 pub mod wellknown;
 
 use crate::{config::Config, db::Store, federation};
@@ -102,21 +102,24 @@ async fn json_errors(response: axum::response::Response) -> axum::response::Resp
     ))
 }
 
-pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
+pub fn router(federation: FederationConfig<federation::NodeContext>) -> anyhow::Result<Router> {
     let limits = ratelimit::RateLimits::new(&federation.config);
-    Router::new()
+    let catalog = Arc::new(ui::i18n::Catalog::load()?);
+    Ok(Router::new()
         .merge(wellknown::routes())
         .merge(activitypub::routes())
         .merge(api::routes())
         .merge(feeds::routes())
-        .merge(pages::routes())
+        .merge(ui::routes(catalog.clone()))
         .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             ratelimit::limit,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(FederationMiddleware::new(federation))
+        // The actor and object URLs answer browsers with pages too.
+        .layer(axum::Extension(catalog))
+        .layer(FederationMiddleware::new(federation)))
 }
 
 /// Serves a node on `listener` until `shutdown` completes, with its delivery worker and inbox
@@ -145,7 +148,7 @@ pub async fn launch_with_tcp_listener(
         federation.config.referral_retention_days,
         stop_rx,
     ));
-    let app = router(federation);
+    let app = router(federation)?;
     tracing::info!("listening on {}", listener.local_addr()?);
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)

@@ -101,7 +101,10 @@ pub async fn limit(
             _ => format!("inbox-address:{ip}"),
         };
         limits.hit(key, limits.inbox_per_minute)
-    } else if path == "/api/v1/login" || path == "/api/v1/setup" {
+    } else if path == "/api/v1/login"
+        || path == "/api/v1/setup"
+        || (request.method() == Method::POST && (path == "/login" || path == "/setup"))
+    {
         limits.hit(format!("login:{ip}"), limits.login_per_minute)
     } else if path.starts_with("/api/") {
         limits.hit(format!("api:{ip}"), limits.api_per_minute)

@@ -2,6 +2,8 @@
 //! and its own runtime (so a node can be killed abruptly), federating over signed HTTP.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use gotong::config::Config;
 use gotong::db::{self, Store};
 use gotong::domain::{accounts, organisations};
@@ -420,4 +422,19 @@ pub async fn get_text(url: &str, accept: &str) -> (u16, String, String) {
         .unwrap_or_default()
         .to_string();
     (status, content_type, response.text().await.expect("body"))
+}
+
+/// Creates a staff account with a password on the node's organisation.
+pub async fn staff_account(node: &TestNode, username: &str, role: accounts::Role) -> String {
+    let org = node
+        .store
+        .organisation_by_handle(&node.handle)
+        .await
+        .expect("query")
+        .expect("organisation");
+    let password = format!("{username} long passphrase");
+    accounts::create_account(node.store.as_ref(), org.id, username, Some(&password), role)
+        .await
+        .expect("account");
+    password
 }
