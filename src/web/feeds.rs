@@ -1,6 +1,7 @@
 //! RSS 2.0 and Atom feeds of an organisation's public posts, and the JSON-LD context at `/ns`.
 
 use super::error::ApiResult;
+use super::ui::templates::post_title;
 use crate::db::{OrganisationRow, PostRow};
 use crate::domain::posts::escape;
 use crate::federation::{protocol::context::gotong_terms, FedData};
@@ -35,19 +36,6 @@ fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// A feed entry's title: the post's name, or the start of an update's text.
-fn title(post: &PostRow) -> String {
-    if !post.name.is_empty() {
-        return post.name.clone();
-    }
-    let text = crate::domain::posts::html_text(&post.content);
-    let mut short: String = text.chars().take(80).collect();
-    if text.chars().count() > 80 {
-        short.push('…');
-    }
-    short
-}
-
 async fn rss(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
     let (org, posts) = feed_posts(&data, &handle).await?;
     let actor = data.urls.actor(&org.handle);
@@ -57,7 +45,7 @@ async fn rss(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> {
             format!(
                 "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid>\
                  <pubDate>{}</pubDate><category>{}</category><description>{}</description></item>",
-                escape(&title(p)),
+                escape(&post_title(p)),
                 escape(&p.ap_id),
                 escape(&p.ap_id),
                 time(p.published_at).to_rfc2822(),
@@ -96,7 +84,7 @@ async fn atom(data: FedData, Path(handle): Path<String>) -> ApiResult<Response> 
                 "<entry><id>{id}</id><title>{}</title><link href=\"{id}\"/>\
                  <published>{}</published><updated>{}</updated><category term=\"{}\"/>\
                  <content type=\"html\">{}</content></entry>",
-                escape(&title(p)),
+                escape(&post_title(p)),
                 time(p.published_at).to_rfc3339(),
                 time(p.updated_at.unwrap_or(p.published_at)).to_rfc3339(),
                 escape(&p.kind),
