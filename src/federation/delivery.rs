@@ -28,7 +28,11 @@ pub async fn enqueue<O: Serialize>(
     let mut seen = HashSet::new();
     let local = format!("{}/", ctx.urls.base());
     let policy = crate::domain::policy::load(ctx.store.as_ref()).await?;
-    let permitted = |inbox: &str| Url::parse(inbox).is_ok_and(|u| policy.permits_url(&u));
+    // Suspended actors and actors that deleted themselves receive nothing more.
+    let marked: HashSet<String> = ctx.store.marked_inboxes().await?.into_iter().collect();
+    let permitted = |inbox: &str| {
+        !marked.contains(inbox) && Url::parse(inbox).is_ok_and(|u| policy.permits_url(&u))
+    };
     let inboxes: Vec<String> = inboxes
         .into_iter()
         .filter(|i| !i.starts_with(&local) && permitted(i) && seen.insert(i.clone()))

@@ -7,6 +7,7 @@ pub mod backfill;
 pub mod delivery;
 pub mod error;
 pub mod inbox;
+pub mod moderation;
 pub mod objects;
 pub mod outbound;
 pub mod processing;
@@ -16,6 +17,7 @@ pub mod referral_inbox;
 pub mod referrals;
 pub mod render;
 pub mod signatures;
+pub mod subscriptions;
 pub mod urls;
 
 pub use error::{FederationError, FederationResult};

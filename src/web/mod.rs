@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod feeds;
+pub mod lists;
 pub mod pages;
 pub mod ratelimit;
 pub mod signed_fetch;
@@ -109,6 +110,7 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
         .merge(activitypub::routes())
         .merge(api::routes())
         .merge(feeds::routes())
+        .merge(lists::routes())
         .merge(pages::routes())
         .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -120,7 +122,8 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> Router {
 }
 
 /// Serves a node on `listener` until `shutdown` completes, with its delivery worker and inbox
-/// processor. Both stop with the server; unfinished work stays queued in the database.
+/// processor and the refresher of subscribed domain lists. All stop with the server;
+/// unfinished work stays queued in the database.
 pub async fn launch_with_tcp_listener(
     config: Config,
     store: Arc<dyn Store>,
@@ -140,6 +143,10 @@ pub async fn launch_with_tcp_listener(
         federation.clone(),
         stop_rx.clone(),
     ));
+    let lists = tokio::spawn(federation::subscriptions::run_refresher(
+        (*federation).clone(),
+        stop_rx.clone(),
+    ));
     let retention = tokio::spawn(crate::jobs::run_hourly(
         federation.store.clone(),
         federation.config.referral_retention_days,
@@ -157,5 +164,6 @@ pub async fn launch_with_tcp_listener(
     let _ = delivery.await;
     let _ = processor.await;
     let _ = retention.await;
+    let _ = lists.await;
     Ok(served?)
 }
