@@ -7,7 +7,10 @@ mod common;
 use common::{signed_get, signed_post, tempdir, Backend, TestNode};
 use serde_json::{json, Value};
 
-on_both_databases!(a_subscribed_blocklist_applies_with_local_rules_winning);
+on_both_databases!(
+    a_subscribed_blocklist_applies_with_local_rules_winning,
+    subscribed_lists_refresh_on_their_own_and_allowlists_open_a_closed_node,
+);
 
 fn like(from: &TestNode, to: &TestNode, name: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -130,4 +133,52 @@ async fn a_subscribed_blocklist_applies_with_local_rules_winning(backend: Backen
     assert_eq!(status, 204);
     let (_, policy) = b.api("GET", "/api/v1/admin/federation", None).await;
     assert_eq!(policy["subscribed"], json!([]), "{policy}");
+}
+
+async fn subscribed_lists_refresh_on_their_own_and_allowlists_open_a_closed_node(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start_with(backend, dir.path(), "bravo", |c| c.policy_refresh_secs = 1).await;
+    let c = TestNode::start(backend, dir.path(), "charlie").await;
+    // B federates only with allowed servers: A, and whoever A's allowlist names.
+    rule(&b, &a.domain, "allow").await;
+    let (status, _) = b
+        .api(
+            "PUT",
+            "/api/v1/admin/federation",
+            Some(json!({ "mode": "allowlist" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let subscription =
+        json!({ "url": format!("{}/federation/allowlist", a.base), "kind": "allow" });
+    let (status, answer) = b
+        .api("POST", "/api/v1/admin/subscriptions", Some(subscription))
+        .await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["changes"]["added"], json!([]));
+    let (status, _) = signed_post(&c, &b, &like(&c, &b, "early"), None).await;
+    assert_eq!(status, 403, "not yet allowed");
+
+    // A allows C; B's periodic refresh picks it up without being asked.
+    rule(&a, &c.domain, "allow").await;
+    common::eventually(10, "the periodic refresh brings the new domain", || async {
+        let (_, policy) = b.api("GET", "/api/v1/admin/federation", None).await;
+        (policy["subscribed"] == json!([{ "domain": c.domain, "action": "allow" }])).then_some(())
+    })
+    .await;
+    let (status, err) = signed_post(&c, &b, &like(&c, &b, "later"), None).await;
+    assert_eq!(status, 202, "{err}");
+    // A list of the wrong kind is refused, and nothing it holds applies.
+    let wrong = json!({ "url": format!("{}/federation/blocklist", a.base), "kind": "allow" });
+    let (status, answer) = b
+        .api("POST", "/api/v1/admin/subscriptions", Some(wrong))
+        .await;
+    assert_eq!(status, 201);
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("subscribed as allow")),
+        "{answer}"
+    );
 }
