@@ -48,6 +48,8 @@ pub struct Config {
     /// node federates with. Off by default: on the open fediverse readers fetch public objects
     /// unsigned; a closed network turns it on.
     pub authorized_fetch: bool,
+    /// Seconds between two refreshes of the domain lists this node subscribes to.
+    pub policy_refresh_secs: u64,
 }
 
 impl Default for Config {
@@ -69,6 +71,7 @@ impl Default for Config {
             api_rate_per_minute: 1200,
             login_rate_per_minute: 20,
             authorized_fetch: false,
+            policy_refresh_secs: 3600,
         }
     }
 }
@@ -113,6 +116,7 @@ const FIELDS: &[(&str, Kind)] = &[
     ("api_rate_per_minute", Kind::Number),
     ("login_rate_per_minute", Kind::Number),
     ("authorized_fetch", Kind::Flag),
+    ("policy_refresh_secs", Kind::Number),
 ];
 
 /// Environment variables that are not settings but are read by the CLI itself.

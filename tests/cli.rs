@@ -336,3 +336,54 @@ fn a_destinations_backlog_can_be_retried_and_dropped() {
         "{state}"
     );
 }
+
+fn run_ok(dir: &std::path::Path, port: u16, args: &[&str]) -> String {
+    let out = gotong(dir, port).args(args).output().expect("run gotong");
+    assert!(
+        out.status.success(),
+        "gotong {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn admin_commands_moderate_and_manage_subscribed_lists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let (child, _) = serve(dir.path(), port);
+    run_ok(dir.path(), port, &["domains", "block", "spam.example"]);
+    let list = format!("http://localhost:{port}/federation/blocklist");
+    let out = run_ok(
+        dir.path(),
+        port,
+        &["admin", "subscribe", &list, "--kind", "block"],
+    );
+    assert!(out.contains("added spam.example"), "{out}");
+    let out = run_ok(dir.path(), port, &["admin", "subscriptions"]);
+    assert!(out.contains(&list) && out.contains("spam.example"), "{out}");
+
+    let actor = "https://remote.example/users/troll";
+    run_ok(
+        dir.path(),
+        port,
+        &["admin", "suspend", actor, "--reason", "abuse"],
+    );
+    let out = run_ok(dir.path(), port, &["admin", "suspensions"]);
+    assert!(out.contains(actor) && out.contains("suspended"), "{out}");
+    run_ok(dir.path(), port, &["admin", "unsuspend", actor]);
+    assert!(run_ok(dir.path(), port, &["admin", "suspensions"]).is_empty());
+    let out = run_ok(dir.path(), port, &["admin", "reports"]);
+    assert!(out.is_empty(), "{out}");
+    stop(child);
+
+    // With the publisher gone, a refresh fails and the last good list stays.
+    let out = gotong(dir.path(), port)
+        .args(["admin", "refresh"])
+        .output()
+        .expect("run gotong");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("last good list kept"));
+    let out = run_ok(dir.path(), port, &["admin", "subscriptions"]);
+    assert!(out.contains("spam.example"), "{out}");
+}

@@ -174,6 +174,7 @@ mod round_trip {
         mastodon_update_note: "mastodon_update_note.json";
         mastodon_delete_note: "mastodon_delete_note.json";
         mastodon_delete_actor: "mastodon_delete_actor.json";
+        mastodon_flag: "mastodon_flag.json";
 
         gotosocial_actor: "gotosocial_actor.json";
         gotosocial_follow: "gotosocial_follow.json";
@@ -249,6 +250,7 @@ fn note(activity: &Incoming) -> NoteJson {
     match object(activity) {
         ObjectRef::Embedded(map) => typed("embedded object", &Value::Object(map.clone())),
         ObjectRef::Id(id) => panic!("object {id} is not embedded"),
+        ObjectRef::Many(list) => panic!("object is a list of {}", list.len()),
     }
 }
 
@@ -471,6 +473,25 @@ mod reads {
         assert_eq!(object(&d).id(), Some(d.actor.clone()));
         assert!(addrs(&d.to).is_empty());
         assert_eq!(d.extra["signature"]["creator"], format!("{ALICE}#main-key"));
+    }
+
+    #[test]
+    fn mastodon_flag() {
+        // A report, sent by the reporting server's instance actor; `object` lists the
+        // reported account first, then the reported posts; `content` is the comment.
+        let f = activity("mastodon_flag.json");
+        assert_eq!(f.kind, "Flag");
+        assert_eq!(f.actor, url("https://mastodon.example/actor"));
+        assert_eq!(
+            object(&f).ids(),
+            vec![
+                url(GOTONG_ORG),
+                url("https://gotong.example/updates/3c7e5b1a-0d4f-4a29-8e6b-2f9d1c8a7b34")
+            ]
+        );
+        assert_eq!(object(&f).id(), None, "a list has no single id");
+        assert_eq!(f.extra["content"], "Posts links to a fake donation page");
+        assert!(!f.is_public(), "reports are private");
     }
 
     // ------------------------------------------------------------------ GoToSocial

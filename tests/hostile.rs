@@ -2018,3 +2018,70 @@ async fn delivery_to_the_shared_address_space() {
         "private address",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// SSRF: the remaining special-purpose ranges, literal in an inbox or an actor id
+
+/// One delivery test per range: refused before any connection, as a private address.
+macro_rules! delivery_refused_to {
+    ($($name:ident: $inbox:expr;)*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                delivery_refused(deliver_to($inbox, false).await, "private address");
+            }
+        )*
+    };
+}
+
+delivery_refused_to! {
+    delivery_to_this_network_0_0_0_0_8: "https://0.1.2.3:{rec}/inbox";
+    delivery_to_ipv4_multicast: "https://224.0.0.251/inbox";
+    delivery_to_ipv4_reserved_240_0_0_0_4: "https://240.0.0.1/inbox";
+    delivery_to_the_limited_broadcast_address: "https://255.255.255.255/inbox";
+    delivery_to_cgnat_upper_edge: "https://100.127.255.254/inbox";
+    delivery_to_ietf_protocol_assignments: "https://192.0.0.170/inbox";
+    delivery_to_the_benchmarking_range: "https://198.19.0.1/inbox";
+    delivery_to_ipv4_documentation_test_net_1: "https://192.0.2.10/inbox";
+    delivery_to_ipv4_documentation_test_net_2: "https://198.51.100.10/inbox";
+    delivery_to_ipv4_documentation_test_net_3: "https://203.0.113.10/inbox";
+    delivery_to_ipv6_multicast: "https://[ff02::1]/inbox";
+    delivery_to_nat64_embedding_loopback: "https://[64:ff9b::7f00:1]:{rec}/inbox";
+    delivery_to_nat64_embedding_a_private_address: "https://[64:ff9b::a00:1]/inbox";
+    delivery_to_6to4_embedding_loopback: "https://[2002:7f00:1::1]:{rec}/inbox";
+    delivery_to_6to4_embedding_a_private_address: "https://[2002:c0a8:101::1]/inbox";
+    delivery_to_ipv6_documentation: "https://[2001:db8::1]/inbox";
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_on_the_benchmarking_range() {
+    key_refused(key_on("https://198.18.0.1/actor").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_on_ietf_protocol_assignments() {
+    key_refused(key_on("https://192.0.0.9/actor").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_on_nat64_embedding_a_private_address() {
+    key_refused(key_on("https://[64:ff9b::a00:1]/actor").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_on_ipv6_multicast() {
+    key_refused(key_on("https://[ff0e::1]/actor").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_nat64_and_6to4_addresses_are_not_refused() {
+    use gotong::federation::addresses::non_public;
+    for public in [
+        "64:ff9b::808:808",
+        "2002:808:808::1",
+        "198.20.0.1",
+        "192.0.1.1",
+    ] {
+        assert!(!non_public(public.parse().expect("ip")), "{public}");
+    }
+}

@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: DomainsCommand,
     },
+    /// Local moderation, reports and subscribed domain lists.
+    Admin {
+        #[command(subcommand)]
+        command: moderation::AdminCommand,
+    },
     /// Run the retention job now: erase the personal fields of referrals closed longer ago
     /// than referral_retention_days (a running node does this every hour).
     Retention,
@@ -175,6 +180,7 @@ fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
 }
 
 mod admin;
+mod moderation;
 
 use admin::{account, deliveries, domains, export, token};
 
@@ -199,6 +205,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command } => token(config, command).await,
         Command::Export(args) => export(config, args).await,
         Command::Domains { command } => domains(config, command).await,
+        Command::Admin { command } => moderation::admin(config, command).await,
         Command::Retention => {
             let store = db::connect(&config.database_url).await?;
             let report = crate::domain::retention::run_retention(

@@ -9,24 +9,28 @@ pub mod actors;
 pub mod deliveries;
 pub mod directory;
 pub mod inbox;
+pub mod moderation;
 pub mod organisations;
 pub mod policy;
 pub mod postgres;
 pub mod posts;
 pub mod referrals;
 pub mod sqlite;
+pub mod subscriptions;
 
 pub use accounts::{AccountRow, AccountStore, NewAccount, TokenRow};
 pub use actors::{ActorStore, FollowRow, NewRemoteActor, RemoteActorRow};
 pub use deliveries::{DeliveryHead, DeliveryStore, DestinationState, NewActivity};
 pub use directory::{DirectoryQuery, DirectoryStore, SearchHit};
 pub use inbox::{InboxRow, InboxStore};
+pub use moderation::{ModeratedActorRow, ModerationStore, NewReport, RemovedObjectRow, ReportRow};
 pub use organisations::{NewOrganisation, OrganisationRow, OrganisationStore};
 pub use policy::{DomainRuleRow, PolicyStore};
 pub use posts::{NewPost, PostFields, PostRow, PostStore};
 pub use referrals::{
     AuditRow, NewEvent, NewReferral, ReferralEventRow, ReferralRow, ReferralStore,
 };
+pub use subscriptions::{SubscriptionRow, SubscriptionStore};
 
 use std::sync::Arc;
 
@@ -42,6 +46,8 @@ pub trait Store:
     + InboxStore
     + ReferralStore
     + PolicyStore
+    + ModerationStore
+    + SubscriptionStore
     + Send
     + Sync
 {

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod casework;
 pub mod export;
 pub mod follows;
+pub mod moderation;
 pub mod objects;
 pub mod organisations;
 pub mod policy;
@@ -15,6 +16,7 @@ pub mod referrals;
 pub mod remote;
 pub mod retention;
 pub mod sealing;
+pub mod subscriptions;
 pub mod text;
 pub mod vocab;
 

@@ -45,11 +45,13 @@ impl RuleAction {
 
 const MODE_KEY: &str = "federation_mode";
 
-/// The policy in force: the mode and the rules.
+/// The policy in force: the mode, the local rules, and the rules taken from subscribed
+/// lists (`(domain, action)`), which yield to local rules.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub mode: FederationMode,
     pub rules: Vec<DomainRuleRow>,
+    pub subscribed: Vec<(String, String)>,
 }
 
 fn covers(rule: &str, host: &str) -> bool {
@@ -64,15 +66,27 @@ fn covers(rule: &str, host: &str) -> bool {
 impl Policy {
     /// True when this node may exchange anything with `host` (a host name, with the port when
     /// it is not the default one).
+    ///
+    /// A local rule wins over a subscribed one: a domain allowed here stays allowed when a
+    /// subscribed blocklist names it, and a domain blocked here stays blocked when a
+    /// subscribed allowlist names it.
     pub fn permits(&self, host: &str) -> bool {
-        let rule_for = |action: &str| {
+        let local = |action: &str| {
             self.rules
                 .iter()
                 .any(|r| r.action == action && covers(&r.domain, host))
         };
+        let subscribed = |action: &str| {
+            self.subscribed
+                .iter()
+                .any(|(domain, a)| a == action && covers(domain, host))
+        };
+        let (local_allow, local_block) = (local("allow"), local("block"));
+        let blocked = local_block || (subscribed("block") && !local_allow);
+        let allowed = local_allow || subscribed("allow");
         match self.mode {
-            FederationMode::Blocklist => !rule_for("block"),
-            FederationMode::Allowlist => rule_for("allow") && !rule_for("block"),
+            FederationMode::Blocklist => !blocked,
+            FederationMode::Allowlist => allowed && !blocked,
         }
     }
 
@@ -95,6 +109,7 @@ pub async fn load(store: &dyn Store) -> DomainResult<Policy> {
     Ok(Policy {
         mode,
         rules: store.domain_rules().await?,
+        subscribed: store.subscribed_rules().await?,
     })
 }
 
@@ -181,6 +196,7 @@ mod tests {
         let open = Policy {
             mode: FederationMode::Blocklist,
             rules: vec![rule("bad.example", "block")],
+            subscribed: vec![],
         };
         assert!(open.permits("good.example"));
         assert!(!open.permits("bad.example"));
@@ -193,12 +209,35 @@ mod tests {
                 rule("member.example", "allow"),
                 rule("localhost:8081", "allow"),
             ],
+            subscribed: vec![],
         };
         assert!(closed.permits("member.example"));
         assert!(closed.permits("localhost:8081"));
         assert!(!closed.permits("localhost:8082"));
         assert!(!closed.permits("stranger.example"));
         assert!(normalise_domain("https://x").is_err());
+        let shared = |mode| Policy {
+            mode,
+            rules: vec![
+                rule("friend.example", "allow"),
+                rule("foe.example", "block"),
+            ],
+            subscribed: vec![
+                ("friend.example".into(), "block".into()),
+                ("spam.example".into(), "block".into()),
+                ("foe.example".into(), "allow".into()),
+                ("member.example".into(), "allow".into()),
+            ],
+        };
+        let open = shared(FederationMode::Blocklist);
+        assert!(open.permits("friend.example"), "local allow wins");
+        assert!(!open.permits("spam.example"));
+        assert!(!open.permits("foe.example"));
+        let closed = shared(FederationMode::Allowlist);
+        assert!(closed.permits("member.example"));
+        assert!(closed.permits("friend.example"));
+        assert!(!closed.permits("foe.example"), "local block wins");
+        assert!(!closed.permits("stranger.example"));
         assert_eq!(
             normalise_domain(" Member.Example ").expect("ok"),
             "member.example"

@@ -22,11 +22,17 @@ pub struct RemotePost<'a> {
 }
 
 /// Keeps a copy of a remote post when a local organisation follows its author; otherwise
-/// ignores it (`Ok(None)`), so strangers cannot fill the database.
+/// ignores it (`Ok(None)`), so strangers cannot fill the database. Objects an admin removed
+/// and posts of suspended or deleted actors are ignored too.
 pub async fn receive_remote_post(
     store: &dyn Store,
     post: RemotePost<'_>,
 ) -> DomainResult<Option<Post>> {
+    if store.is_object_removed(post.ap_id).await?
+        || super::moderation::is_refused(store, post.author_ap_id).await?
+    {
+        return Ok(None);
+    }
     if store
         .organisations_following(post.author_ap_id)
         .await?

@@ -28,7 +28,11 @@ pub async fn enqueue<O: Serialize>(
     let mut seen = HashSet::new();
     let local = format!("{}/", ctx.urls.base());
     let policy = crate::domain::policy::load(ctx.store.as_ref()).await?;
-    let permitted = |inbox: &str| Url::parse(inbox).is_ok_and(|u| policy.permits_url(&u));
+    // Suspended actors and actors that deleted themselves receive nothing more.
+    let marked: HashSet<String> = ctx.store.marked_inboxes().await?.into_iter().collect();
+    let permitted = |inbox: &str| {
+        !marked.contains(inbox) && Url::parse(inbox).is_ok_and(|u| policy.permits_url(&u))
+    };
     let inboxes: Vec<String> = inboxes
         .into_iter()
         .filter(|i| !i.starts_with(&local) && permitted(i) && seen.insert(i.clone()))
@@ -250,19 +254,9 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
     }
 }
 
-fn non_public_v4(ip: std::net::Ipv4Addr) -> bool {
-    ip.is_private()
-        || ip.is_loopback()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || ip.octets()[0] == 100 && (ip.octets()[1] & 0xc0) == 64 // shared address space
-}
-
-/// Refuses plain http and literal private addresses outside development mode; host names
-/// are checked by the client's resolver when it connects.
-fn deliverable_url(ctx: &NodeContext, inbox: &str) -> Result<Url, String> {
+/// Refuses plain http and literal non-public addresses outside development mode (see
+/// [`super::addresses`]); host names are checked by the client's resolver when it connects.
+pub fn deliverable_url(ctx: &NodeContext, inbox: &str) -> Result<Url, String> {
     let url = Url::parse(inbox).map_err(|e| format!("invalid inbox URL: {e}"))?;
     if ctx.config.dev {
         return Ok(url);
@@ -270,21 +264,7 @@ fn deliverable_url(ctx: &NodeContext, inbox: &str) -> Result<Url, String> {
     if url.scheme() != "https" {
         return Err("inbox is not https".into());
     }
-    let private_ip = match url.host() {
-        Some(url::Host::Ipv4(ip)) => non_public_v4(ip),
-        Some(url::Host::Ipv6(ip)) => match ip.to_ipv4_mapped() {
-            Some(v4) => non_public_v4(v4),
-            None => {
-                let first = ip.segments()[0];
-                ip.is_loopback()
-                    || ip.is_unspecified()
-                    || (first & 0xfe00) == 0xfc00 // unique local, fc00::/7
-                    || (first & 0xffc0) == 0xfe80 // link-local, fe80::/10
-            }
-        },
-        _ => false,
-    };
-    if private_ip {
+    if super::addresses::literal_non_public(&url) {
         return Err("inbox is on a private address".into());
     }
     Ok(url)

@@ -102,12 +102,29 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
             "activity id and actor are on different servers".into(),
         ));
     }
-    let signer = match verified_signer(data, &signature).await {
-        Ok(signer) => signer,
-        Err(_) if is_self_delete(&activity) => return Ok(Received::Ignored),
-        Err(e) => return Err(e),
+    let self_delete = is_self_delete(&activity);
+    if let Some(mark) = data.store.actor_mark(activity.actor.as_str()).await? {
+        if self_delete && mark.state == "gone" {
+            return Ok(Received::Duplicate);
+        }
+        return Err(FederationError::Forbidden(format!(
+            "this node no longer accepts activities from this actor ({})",
+            mark.state
+        )));
+    }
+    let signer_ap_id = if self_delete {
+        // The deleted account's key may no longer be served: the cached key decides.
+        match signed_with_cached_key(data, &signature, &activity.actor).await? {
+            Some(ap_id) => ap_id,
+            None => match verified_signer(data, &signature).await {
+                Ok(signer) => signer.row.ap_id,
+                Err(_) => return Ok(Received::Ignored),
+            },
+        }
+    } else {
+        verified_signer(data, &signature).await?.row.ap_id
     };
-    if signer.row.ap_id != activity.actor.as_str() {
+    if signer_ap_id != activity.actor.as_str() {
         return Err(FederationError::Forbidden(
             "activity is signed by a different actor than its actor".into(),
         ));
@@ -158,6 +175,20 @@ fn unauthorized(e: SignatureError) -> FederationError {
 fn is_self_delete(activity: &ActivityJson<Option<ObjectRef>>) -> bool {
     activity.kind == "Delete"
         && activity.object.as_ref().and_then(ObjectRef::id).as_ref() == Some(&activity.actor)
+}
+
+/// The actor id when the signature verifies with the key we stored for `actor` (without
+/// fetching anything); `None` when we hold no such key or it does not verify.
+async fn signed_with_cached_key(
+    data: &FedData,
+    signature: &UnverifiedSignature,
+    actor: &Url,
+) -> FederationResult<Option<String>> {
+    let cached = data.store.remote_actor_by_key_id(&signature.key_id).await?;
+    Ok(cached
+        .filter(|row| row.ap_id == actor.as_str())
+        .filter(|row| signature.verify(&row.public_key_pem).is_ok())
+        .map(|row| row.ap_id))
 }
 
 /// The actor whose key made this signature. A stored key that fails is fetched again once,

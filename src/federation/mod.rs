@@ -2,10 +2,12 @@
 //! actors, the durable delivery queue, and what received activities do.
 
 pub mod actors;
+pub mod addresses;
 pub mod backfill;
 pub mod delivery;
 pub mod error;
 pub mod inbox;
+pub mod moderation;
 pub mod objects;
 pub mod outbound;
 pub mod processing;
@@ -15,6 +17,7 @@ pub mod referral_inbox;
 pub mod referrals;
 pub mod render;
 pub mod signatures;
+pub mod subscriptions;
 pub mod urls;
 
 pub use error::{FederationError, FederationResult};
@@ -52,7 +55,7 @@ pub struct NodeContext {
 pub type FedData = Data<NodeContext>;
 
 /// The HTTP client used for every outgoing request. Outside development mode, host names that
-/// resolve to loopback or private addresses are refused.
+/// resolve to non-public addresses are refused (see [`addresses`]).
 pub fn http_client(config: &Config) -> reqwest::Result<reqwest::Client> {
     let timeout = Duration::from_secs(config.http_timeout_secs);
     reqwest::Client::builder()
@@ -64,9 +67,9 @@ pub fn http_client(config: &Config) -> reqwest::Result<reqwest::Client> {
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .dns_resolver(Arc::new(
-            activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !config.dev),
-        ))
+        .dns_resolver(Arc::new(addresses::CheckedResolver {
+            validate: !config.dev,
+        }))
         .build()
 }
 
@@ -75,12 +78,18 @@ pub fn http_client(config: &Config) -> reqwest::Result<reqwest::Client> {
 #[derive(Clone)]
 struct PolicyVerifier {
     store: Arc<dyn Store>,
+    dev: bool,
 }
 
 #[async_trait::async_trait]
 impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
     async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
         use activitypub_federation::error::Error;
+        if !self.dev && addresses::literal_non_public(url) {
+            return Err(Error::UrlVerificationError(
+                "refusing to fetch from a non-public address",
+            ));
+        }
         let policy = crate::domain::policy::load(self.store.as_ref())
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
@@ -126,6 +135,7 @@ pub async fn federation_config(
         .domain(config.domain.clone())
         .url_verifier(Box::new(PolicyVerifier {
             store: context.store.clone(),
+            dev: config.dev,
         }))
         .app_data(context)
         .client(http.into())

@@ -70,6 +70,10 @@ async fn process_row(data: &FedData, row: &InboxRow) {
 }
 
 pub async fn process(data: &FedData, activity: &Incoming) -> FederationResult<()> {
+    // Stored before the actor was suspended or left: dropped now.
+    if crate::domain::moderation::is_refused(data.store.as_ref(), activity.actor.as_str()).await? {
+        return Ok(());
+    }
     match activity.kind.as_str() {
         "Follow" => on_follow(data, activity).await,
         "Offer" => referral_inbox::on_offer(data, activity).await,
@@ -94,6 +98,7 @@ pub async fn process(data: &FedData, activity: &Incoming) -> FederationResult<()
         }
         "Create" | "Update" => on_create_or_update(data, activity).await,
         "Delete" => on_delete(data, activity).await,
+        "Flag" => super::moderation::on_flag(data, activity).await,
         // Acknowledged and ignored: Like, Announce, Add, Move... (ActivityPub §7).
         _ => Ok(()),
     }
@@ -223,9 +228,7 @@ async fn on_delete(data: &FedData, activity: &Incoming) -> FederationResult<()> 
         .id()
         .ok_or_else(|| bad("Delete object has no id"))?;
     if target == activity.actor {
-        // An account deletion: nothing of theirs is kept beyond posts and follows, which
-        // stop mattering once the actor is gone. Handled fully with moderation (issue 6).
-        return Ok(());
+        return super::moderation::on_account_delete(data, activity).await;
     }
     match crate::domain::remote::remove_remote_post(
         data.store.as_ref(),

@@ -18,7 +18,7 @@ type Incoming = ActivityJson<Option<ObjectRef>>;
 fn embedded(activity: &Incoming) -> Option<&serde_json::Map<String, Value>> {
     match activity.object.as_ref()? {
         ObjectRef::Embedded(map) => Some(map),
-        ObjectRef::Id(_) => None,
+        ObjectRef::Id(_) | ObjectRef::Many(_) => None,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod feeds;
+pub mod lists;
 pub mod ratelimit;
 pub mod signed_fetch;
 pub mod ui;
@@ -110,6 +111,7 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> anyhow::
         .merge(activitypub::routes())
         .merge(api::routes())
         .merge(feeds::routes())
+        .merge(lists::routes())
         .merge(ui::routes(catalog.clone()))
         .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -123,7 +125,8 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> anyhow::
 }
 
 /// Serves a node on `listener` until `shutdown` completes, with its delivery worker and inbox
-/// processor. Both stop with the server; unfinished work stays queued in the database.
+/// processor and the refresher of subscribed domain lists. All stop with the server;
+/// unfinished work stays queued in the database.
 pub async fn launch_with_tcp_listener(
     config: Config,
     store: Arc<dyn Store>,
@@ -143,6 +146,10 @@ pub async fn launch_with_tcp_listener(
         federation.clone(),
         stop_rx.clone(),
     ));
+    let lists = tokio::spawn(federation::subscriptions::run_refresher(
+        (*federation).clone(),
+        stop_rx.clone(),
+    ));
     let retention = tokio::spawn(crate::jobs::run_hourly(
         federation.store.clone(),
         federation.config.referral_retention_days,
@@ -160,5 +167,6 @@ pub async fn launch_with_tcp_listener(
     let _ = delivery.await;
     let _ = processor.await;
     let _ = retention.await;
+    let _ = lists.await;
     Ok(served?)
 }

@@ -43,6 +43,8 @@ impl<O> ActivityJson<O> {
 pub enum ObjectRef {
     Id(Url),
     Embedded(Map<String, Value>),
+    /// A list of ids or objects, as `Flag` carries (the reported actor and its posts).
+    Many(Vec<Value>),
 }
 
 impl ObjectRef {
@@ -51,13 +53,29 @@ impl ObjectRef {
         match self {
             ObjectRef::Id(url) => Some(url.clone()),
             ObjectRef::Embedded(map) => map.get("id")?.as_str()?.parse().ok(),
+            ObjectRef::Many(_) => None,
+        }
+    }
+
+    /// Every id: one for an id or an embedded object, each readable one of a list.
+    pub fn ids(&self) -> Vec<Url> {
+        match self {
+            ObjectRef::Many(list) => list
+                .iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => s.parse().ok(),
+                    Value::Object(map) => map.get("id")?.as_str()?.parse().ok(),
+                    _ => None,
+                })
+                .collect(),
+            single => single.id().into_iter().collect(),
         }
     }
 
     /// The embedded object's `type`, if embedded.
     pub fn kind(&self) -> Option<&str> {
         match self {
-            ObjectRef::Id(_) => None,
+            ObjectRef::Id(_) | ObjectRef::Many(_) => None,
             ObjectRef::Embedded(map) => map.get("type")?.as_str(),
         }
     }
@@ -65,7 +83,7 @@ impl ObjectRef {
     /// A field of the embedded object, if embedded.
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
-            ObjectRef::Id(_) => None,
+            ObjectRef::Id(_) | ObjectRef::Many(_) => None,
             ObjectRef::Embedded(map) => map.get(name),
         }
     }

@@ -32,7 +32,14 @@ async fn deliveries(data: FedData, Authenticated(staff): Authenticated) -> ApiRe
 async fn federation(data: FedData, Authenticated(staff): Authenticated) -> ApiResult<Json<Value>> {
     staff.require(&[Role::Admin])?;
     let policy = policy::load(data.store.as_ref()).await?;
-    Ok(Json(json!({ "mode": policy.mode, "rules": policy.rules })))
+    let subscribed: Vec<Value> = policy
+        .subscribed
+        .iter()
+        .map(|(domain, action)| json!({ "domain": domain, "action": action }))
+        .collect();
+    Ok(Json(
+        json!({ "mode": policy.mode, "rules": policy.rules, "subscribed": subscribed }),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -4,8 +4,10 @@ mod accounts;
 mod admin;
 mod directory;
 mod follows;
+mod moderation;
 mod objects;
 mod referrals;
+mod subscriptions;
 
 use axum::Router;
 
@@ -17,4 +19,6 @@ pub fn routes() -> Router {
         .merge(objects::routes())
         .merge(directory::routes())
         .merge(referrals::routes())
+        .merge(moderation::routes())
+        .merge(subscriptions::routes())
 }
