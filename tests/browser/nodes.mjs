@@ -132,6 +132,34 @@ export class Node {
     return this.admin;
   }
 
+  /** A JSON API call as the admin (the token comes from `/api/v1/login`), for preparing
+   * what a flow needs but does not test itself. Answers `{ status, body }`. */
+  async api(method, path, body) {
+    const admin = await this.ensureSetUp();
+    if (!this.apiToken) {
+      const login = await fetch(this.url('/api/v1/login'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: admin.username, password: admin.password, label: 'browser tests' }),
+      });
+      if (!login.ok) throw new Error(`API login on ${this.name}: ${login.status} ${await login.text()}`);
+      this.apiToken = (await login.json()).token;
+    }
+    const response = await fetch(this.url(path), {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: response.status, body: json };
+  }
+
   /** The admin's user name, from the line the node printed at first start. */
   adminUsername() {
     for (const line of this.lines) {

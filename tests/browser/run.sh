@@ -6,10 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 CHROMIUM="${GOTONG_CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "== installing Debian's chromium"
+# Chromium, and a Thai font so the Thai pages' screenshots show letters, not boxes.
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # npm ci when a package is missing or at another version than package.json pins.
