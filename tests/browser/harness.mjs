@@ -39,7 +39,14 @@ export class Harness {
     const h = new Harness();
     h.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
+    // The nodes must not outlive the tests, however these end.
     process.on('exit', () => h.nodes.forEach((n) => n.killNow()));
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.on(signal, () => {
+        h.nodes.forEach((n) => n.killNow());
+        process.exit(130);
+      });
+    }
     return h;
   }
 

@@ -194,6 +194,7 @@ export class Node {
   /** Last resort on process exit: synchronous, so it runs inside an `exit` handler. */
   killNow() {
     if (this.proc && !this.exited) this.proc.kill('SIGKILL');
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
