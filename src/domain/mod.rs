@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod casework;
 pub mod export;
 pub mod follows;
+pub mod languages;
 pub mod objects;
 pub mod organisations;
 pub mod policy;
