@@ -372,6 +372,14 @@ async fn remote_objects_have_a_page_marked_with_their_origin_and_inert_html(back
         assert_eq!(missing.status, 404, "{why}");
         assert!(!missing.body.contains("For followers"));
     }
+    // Staff whose organisation follows the author see what was delivered to them (the home
+    // feed links here), never cached.
+    let delivered = caseworker
+        .get(&format!("/remote?id={}", encode(&private)))
+        .await;
+    assert_eq!(delivered.status, 200, "{}", delivered.body);
+    assert!(delivered.body.contains("For followers"));
+    assert_eq!(delivered.header("cache-control"), "no-store");
     let local = create(&b, "programs", legal_aid()).await;
     let local_page = browser
         .get(&format!("/remote?id={}", encode(&url_of(&local))))

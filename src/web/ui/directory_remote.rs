@@ -1,9 +1,11 @@
 //! The page of a remote object this node holds (from the directory or the home feed), marked
-//! with the node it came from and linked to the original. Public, so public objects only.
+//! with the node it came from and linked to the original. Public objects for everyone;
+//! followers-only ones only for staff of an organisation that follows the author.
 
 use super::page::{url_encode, Page, PageResult};
 use super::public::{object_page, ObjectView};
 use super::templates::origin_of;
+use crate::db::PostRow;
 use crate::domain::objects::{Details, ObjectKind};
 use crate::federation::FedData;
 use askama::Template;
@@ -14,6 +16,20 @@ use serde::Deserialize;
 pub struct RemoteQuery {
     #[serde(default)]
     id: String,
+}
+
+/// Whether a followers-only object was delivered to the signed-in reader's organisation
+/// (it follows the author), as the home feed shows it. Such pages are never cached
+/// (`Page::render` sends `no-store` to staff).
+async fn delivered_to_reader(page: &Page, data: &FedData, post: &PostRow) -> PageResult<bool> {
+    let Some(staff) = &page.staff else {
+        return Ok(false);
+    };
+    let following = data
+        .store
+        .organisations_following(&post.author_ap_id)
+        .await?;
+    Ok(following.contains(&staff.organisation_id))
 }
 
 /// `object.html` with the link to the original and, for caseworkers, "Refer a person".
@@ -34,15 +50,12 @@ struct RemotePage<'a> {
 pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> PageResult {
     let post = match data.store.post_by_ap_id(&q.id).await? {
         // Local objects have their own page; this one only shows copies of remote ones.
-        Some(p)
-            if p.organisation_id.is_none()
-                && p.deleted_at.is_none()
-                && p.visibility == "public" =>
-        {
-            p
-        }
+        Some(p) if p.organisation_id.is_none() && p.deleted_at.is_none() => p,
         _ => return Ok(page.error(StatusCode::NOT_FOUND, "error-not-found")),
     };
+    if post.visibility != "public" && !delivered_to_reader(&page, &data, &post).await? {
+        return Ok(page.error(StatusCode::NOT_FOUND, "error-not-found"));
+    }
     let actor = data.store.remote_actor_by_ap_id(&post.author_ap_id).await?;
     let (name, url) = match actor {
         Some(a) => (
