@@ -25,6 +25,8 @@ pub struct PostRow {
     pub expires_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub received_at: i64,
+    /// A remote object's text in several languages: `domain::languages::LanguageMaps` as JSON.
+    pub language_maps: Option<String>,
 }
 
 /// What a write sets, for a new post and for an edit alike.
@@ -41,6 +43,8 @@ pub struct PostFields<'a> {
     pub search_text: &'a str,
     pub expires_at: Option<i64>,
     pub facets: &'a [(&'static str, String)],
+    /// Kept only by inserts and remote upserts; edits of local posts leave it alone.
+    pub language_maps: Option<&'a str>,
 }
 
 pub struct NewPost<'a> {
@@ -137,13 +141,14 @@ macro_rules! bind_new_post {
             .bind(f.tags)
             .bind(f.search_text)
             .bind(f.expires_at)
+            .bind(f.language_maps)
     }};
 }
 
 const INSERT_POST: &str = "INSERT INTO posts (ap_id, organisation_id, author_ap_id, published_at,
         updated_at, received_at, kind, visibility, name, summary, content, source, data, tags,
-        search_text, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+        search_text, expires_at, language_maps)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 both_backends! { impl PostStore {
     async fn insert_post(&self, p: NewPost<'_>) -> DbResult<PostRow> {
@@ -178,7 +183,8 @@ both_backends! { impl PostStore {
         let upsert = format!(
             "{INSERT_POST} ON CONFLICT (ap_id) DO UPDATE SET updated_at = $5, kind = $7,
                  visibility = $8, name = $9, summary = $10, content = $11, data = $13,
-                 tags = $14, search_text = $15, expires_at = $16
+                 tags = $14, search_text = $15, expires_at = $16,
+                 language_maps = $17
              RETURNING *"
         );
         let row: PostRow = bind_new_post!(sqlx::query_as(&upsert), p)

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod casework;
 pub mod export;
 pub mod follows;
+pub mod languages;
 pub mod moderation;
 pub mod objects;
 pub mod organisations;

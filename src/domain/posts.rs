@@ -102,6 +102,7 @@ pub(super) struct Prepared {
     search_text: String,
     expires_at: Option<i64>,
     facets: Vec<(&'static str, String)>,
+    language_maps: Option<String>,
 }
 
 impl Prepared {
@@ -129,7 +130,18 @@ impl Prepared {
             search_text,
             expires_at: details.expires_at(),
             facets,
+            language_maps: None,
         }
+    }
+
+    /// Keeps a remote object's other languages, and makes their words searchable.
+    pub(super) fn with_languages(mut self, maps: Option<&super::languages::LanguageMaps>) -> Self {
+        if let Some(maps) = maps {
+            self.search_text.push(' ');
+            self.search_text.push_str(&maps.search_text());
+            self.language_maps = Some(maps.to_json());
+        }
+        self
     }
 
     fn from_draft(draft: &Draft, visibility: Visibility) -> Prepared {
@@ -157,6 +169,7 @@ impl Prepared {
             search_text: &self.search_text,
             expires_at: self.expires_at,
             facets: &self.facets,
+            language_maps: self.language_maps.as_deref(),
         }
     }
 }

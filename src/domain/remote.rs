@@ -1,6 +1,7 @@
 //! Copies of what other organisations publish: kept only when a local organisation follows
 //! the author, only changed or removed by their author, always sanitised.
 
+use super::languages::LanguageMaps;
 use super::objects::Details;
 use super::posts::{Post, Prepared, Visibility};
 use super::text::{html_text, sanitize_html};
@@ -19,6 +20,8 @@ pub struct RemotePost<'a> {
     pub published_at: i64,
     pub updated_at: Option<i64>,
     pub details: Details,
+    /// The object's other languages (`nameMap`, `summaryMap`, `contentMap`), cleaned.
+    pub languages: Option<LanguageMaps>,
 }
 
 /// Keeps a copy of a remote post when a local organisation follows its author; otherwise
@@ -59,7 +62,8 @@ pub async fn receive_remote_post(
         &tags,
         post.visibility,
         &post.details,
-    );
+    )
+    .with_languages(post.languages.as_ref());
     Ok(Some(
         store
             .upsert_remote_post(NewPost {

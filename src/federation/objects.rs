@@ -3,6 +3,7 @@
 use super::protocol::{is_public, values, NoteJson};
 use super::{FederationError, FederationResult};
 use crate::db::Store;
+use crate::domain::languages::LanguageMaps;
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::{posts, DomainError};
 use serde_json::Value;
@@ -60,6 +61,18 @@ pub async fn store_remote_object(
         .chain(values::all(&note.cc))
         .any(is_public);
     let published = note.published.as_ref().and_then(|t| t.millis());
+    let languages = LanguageMaps::from_object(
+        note.extra.get("nameMap"),
+        note.extra.get("summaryMap"),
+        note.extra.get("contentMap"),
+    );
+    // An object with only a `contentMap` still has a default text.
+    let html = note
+        .content
+        .as_deref()
+        .or_else(|| languages.as_ref().and_then(LanguageMaps::fallback_content))
+        .unwrap_or_default()
+        .to_string();
     let outcome = crate::domain::remote::receive_remote_post(
         store,
         crate::domain::remote::RemotePost {
@@ -67,7 +80,7 @@ pub async fn store_remote_object(
             author_ap_id: note.attributed_to.as_str(),
             name: note.name.as_deref().unwrap_or_default(),
             summary: note.summary.as_deref().unwrap_or_default(),
-            html: note.content.as_deref().unwrap_or_default(),
+            html: &html,
             tags: hashtags(note),
             visibility: if public {
                 posts::Visibility::Public
@@ -77,6 +90,7 @@ pub async fn store_remote_object(
             published_at: published.unwrap_or_else(crate::db::now_ms),
             updated_at: note.updated.as_ref().and_then(|t| t.millis()),
             details: details_of(note)?,
+            languages,
         },
     )
     .await;
@@ -175,6 +189,7 @@ mod tests {
                 expires_at: details.expires_at(),
                 deleted_at: None,
                 received_at: 0,
+                language_maps: None,
             };
             let wire =
                 serde_json::to_string(&crate::federation::render::post_object(&urls, "org", &post))

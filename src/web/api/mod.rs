@@ -2,7 +2,7 @@
 
 mod accounts;
 mod admin;
-mod directory;
+pub mod directory;
 mod follows;
 mod moderation;
 mod objects;

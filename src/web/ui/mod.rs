@@ -3,6 +3,9 @@
 //! JavaScript.
 
 pub mod cookies;
+pub mod directory;
+pub mod directory_remote;
+pub mod directory_view;
 pub mod forms;
 pub mod i18n;
 pub mod login;
@@ -30,6 +33,7 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .route("/lang/{code}", get(login::choose_language))
         .route("/static/gotong.css", get(login::stylesheet))
         .route("/staff", get(staff::home))
+        .merge(directory::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }

@@ -161,9 +161,10 @@ pub fn object_page<'a>(
     author_url: &str,
     origin: Option<String>,
 ) -> ObjectPage<'a> {
+    let shown = crate::domain::languages::localised(post, page.lang_code());
     ObjectPage {
         page,
-        object: ObjectView::of(post),
+        object: ObjectView::of(&shown),
         kind_label: page.t(&format!("kind-{}", post.kind)),
         author_name: author_name.to_string(),
         author_url: author_url.to_string(),

@@ -1,0 +1,27 @@
+# The regional directory and the pages of remote objects.
+directory-title = Regional directory
+directory-intro = Programs, good practices, advocacy notes and open referral offers of this node's organisations and of the organisations they follow.
+directory-filters = Filters
+directory-filter-kind = What
+directory-filter-organisation = Organisation
+directory-any = Any
+directory-language-help = A language code, such as th, ms or en.
+directory-accepting-only = Only programs accepting referrals
+directory-apply = Apply filters
+directory-clear = Clear search and filters
+directory-results = Results
+directory-page = page { $number }
+directory-no-results = Nothing matches this search. Try fewer words or remove a filter.
+directory-empty = The directory is empty: nothing has been published or received yet.
+directory-accepting = Accepting referrals
+directory-refer = Refer a person
+directory-pages = Result pages
+directory-previous = Previous page
+directory-next = Next page
+directory-downloads = Downloads and feeds
+directory-downloads-help = The programs matching these filters, for other systems and spreadsheets, and a feed of new entries.
+directory-export-hsds = Programs as Open Referral HSDS (JSON)
+directory-export-csv = Programs as CSV with HXL tags
+directory-feed-rss = New entries as an RSS feed
+home-browse-directory = Browse the regional directory
+remote-original = See the original on its organisation's server

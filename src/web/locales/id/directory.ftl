@@ -1,0 +1,27 @@
+# Direktori regional dan halaman objek dari server lain.
+directory-title = Direktori regional
+directory-intro = Program, praktik baik, catatan advokasi, dan tawaran rujukan yang terbuka dari organisasi di node ini dan organisasi yang mereka ikuti.
+directory-filters = Penyaring
+directory-filter-kind = Jenis
+directory-filter-organisation = Organisasi
+directory-any = Semua
+directory-language-help = Kode bahasa, misalnya th, ms, atau en.
+directory-accepting-only = Hanya program yang menerima rujukan
+directory-apply = Terapkan penyaring
+directory-clear = Hapus pencarian dan penyaring
+directory-results = Hasil
+directory-page = halaman { $number }
+directory-no-results = Tidak ada yang cocok dengan pencarian ini. Coba lebih sedikit kata atau hapus salah satu penyaring.
+directory-empty = Direktori masih kosong: belum ada yang diterbitkan atau diterima.
+directory-accepting = Menerima rujukan
+directory-refer = Rujuk seseorang
+directory-pages = Halaman hasil
+directory-previous = Halaman sebelumnya
+directory-next = Halaman berikutnya
+directory-downloads = Unduhan dan umpan
+directory-downloads-help = Program yang cocok dengan penyaring ini, untuk sistem lain dan lembar kerja, serta umpan entri baru.
+directory-export-hsds = Program dalam format Open Referral HSDS (JSON)
+directory-export-csv = Program dalam format CSV dengan tag HXL
+directory-feed-rss = Entri baru sebagai umpan RSS
+home-browse-directory = Jelajahi direktori regional
+remote-original = Lihat aslinya di server organisasinya

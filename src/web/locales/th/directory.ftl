@@ -1,0 +1,27 @@
+# ทำเนียบระดับภูมิภาคและหน้าของเนื้อหาจากเซิร์ฟเวอร์อื่น
+directory-title = ทำเนียบระดับภูมิภาค
+directory-intro = โครงการ แนวปฏิบัติที่ดี บันทึกการรณรงค์ และข้อเสนอรับการส่งต่อที่เปิดอยู่ ขององค์กรในโหนดนี้และองค์กรที่องค์กรเหล่านั้นติดตาม
+directory-filters = ตัวกรอง
+directory-filter-kind = ประเภท
+directory-filter-organisation = องค์กร
+directory-any = ทั้งหมด
+directory-language-help = รหัสภาษา เช่น th, ms หรือ en
+directory-accepting-only = เฉพาะโครงการที่รับการส่งต่อ
+directory-apply = ใช้ตัวกรอง
+directory-clear = ล้างการค้นหาและตัวกรอง
+directory-results = ผลการค้นหา
+directory-page = หน้า { $number }
+directory-no-results = ไม่พบรายการที่ตรงกับการค้นหานี้ ลองใช้คำให้น้อยลงหรือนำตัวกรองออก
+directory-empty = ทำเนียบยังว่างอยู่ ยังไม่มีการเผยแพร่หรือได้รับเนื้อหาใด ๆ
+directory-accepting = รับการส่งต่อ
+directory-refer = ส่งต่อบุคคล
+directory-pages = หน้าผลการค้นหา
+directory-previous = หน้าก่อนหน้า
+directory-next = หน้าถัดไป
+directory-downloads = ดาวน์โหลดและฟีด
+directory-downloads-help = โครงการที่ตรงกับตัวกรองเหล่านี้ สำหรับระบบอื่นและสเปรดชีต และฟีดของรายการใหม่
+directory-export-hsds = โครงการในรูปแบบ Open Referral HSDS (JSON)
+directory-export-csv = โครงการในรูปแบบ CSV พร้อมแท็ก HXL
+directory-feed-rss = รายการใหม่ในรูปแบบฟีด RSS
+home-browse-directory = เปิดดูทำเนียบระดับภูมิภาค
+remote-original = ดูต้นฉบับบนเซิร์ฟเวอร์ขององค์กร

@@ -1,0 +1,95 @@
+//! The page of a remote object this node holds (from the directory or the home feed), marked
+//! with the node it came from and linked to the original. Public objects for everyone;
+//! followers-only ones only for staff of an organisation that follows the author.
+
+use super::page::{url_encode, Page, PageResult};
+use super::public::{object_page, ObjectView};
+use super::templates::origin_of;
+use crate::db::PostRow;
+use crate::domain::objects::{Details, ObjectKind};
+use crate::federation::FedData;
+use askama::Template;
+use axum::{extract::Query, http::StatusCode};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct RemoteQuery {
+    #[serde(default)]
+    id: String,
+}
+
+/// Whether a followers-only object was delivered to the signed-in reader's organisation
+/// (it follows the author), as the home feed shows it. Such pages are never cached
+/// (`Page::render` sends `no-store` to staff).
+async fn delivered_to_reader(page: &Page, data: &FedData, post: &PostRow) -> PageResult<bool> {
+    let Some(staff) = &page.staff else {
+        return Ok(false);
+    };
+    let following = data
+        .store
+        .organisations_following(&post.author_ap_id)
+        .await?;
+    Ok(following.contains(&staff.organisation_id))
+}
+
+/// `object.html` with the link to the original and, for caseworkers, "Refer a person".
+#[derive(Template)]
+#[template(path = "directory_remote.html")]
+struct RemotePage<'a> {
+    page: &'a Page,
+    object: ObjectView,
+    kind_label: String,
+    author_name: String,
+    author_url: String,
+    origin: Option<String>,
+    facts: Vec<(String, String)>,
+    original_url: String,
+    refer_url: Option<String>,
+}
+
+pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> PageResult {
+    let post = match data.store.post_by_ap_id(&q.id).await? {
+        // Local objects have their own page; this one only shows copies of remote ones.
+        Some(p) if p.organisation_id.is_none() && p.deleted_at.is_none() => p,
+        _ => return Ok(page.error(StatusCode::NOT_FOUND, "error-not-found")),
+    };
+    if post.visibility != "public" && !delivered_to_reader(&page, &data, &post).await? {
+        return Ok(page.error(StatusCode::NOT_FOUND, "error-not-found"));
+    }
+    let actor = data.store.remote_actor_by_ap_id(&post.author_ap_id).await?;
+    let (name, url) = match actor {
+        Some(a) => (
+            if a.name.trim().is_empty() {
+                format!("{}@{}", a.username, a.domain)
+            } else {
+                a.name
+            },
+            a.url.unwrap_or(a.ap_id),
+        ),
+        None => (post.author_ap_id.clone(), post.author_ap_id.clone()),
+    };
+    let base = object_page(&page, &post, &name, &url, origin_of(&post.ap_id));
+    let referable = match ObjectKind::parse(&post.kind) {
+        Ok(ObjectKind::Offer) => true,
+        Ok(kind @ ObjectKind::Program) => post
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .and_then(|json| Details::from_json(kind, json).ok())
+            .is_some_and(|d| matches!(d, Details::Program(p) if p.accepting_referrals)),
+        _ => false,
+    };
+    let template = RemotePage {
+        page: &page,
+        object: base.object,
+        kind_label: base.kind_label,
+        author_name: base.author_name,
+        author_url: base.author_url,
+        origin: base.origin,
+        facts: base.facts,
+        original_url: post.ap_id.clone(),
+        refer_url: (referable && page.can("caseworker"))
+            .then(|| format!("/staff/referrals/new?to={}", url_encode(&post.ap_id))),
+    };
+    Ok(page.render(&template))
+}
