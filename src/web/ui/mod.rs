@@ -2,10 +2,12 @@
 //! stylesheet, interface text from Fluent catalogues (`web/locales`). Every page works without
 //! JavaScript.
 
+pub mod compose;
 pub mod cookies;
 pub mod forms;
 pub mod i18n;
 pub mod login;
+pub mod network;
 pub mod page;
 pub mod public;
 pub mod staff;
@@ -30,6 +32,8 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .route("/lang/{code}", get(login::choose_language))
         .route("/static/gotong.css", get(login::stylesheet))
         .route("/staff", get(staff::home))
+        .merge(compose::routes())
+        .merge(network::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }
