@@ -144,13 +144,13 @@ fn handle_problem(error: &FederationError) -> Option<&'static str> {
         }
         FederationError::Domain(DomainError::NotFound(_)) => Some("follow-error-unknown"),
         FederationError::Forbidden(_) => Some("follow-error-refused"),
-        // The server answered, but not with an actor for that name (webfinger said 404, or
-        // answered something that is not a webfinger document).
+        // The server answered, but not with an actor for that name (WebFinger said 404 with
+        // a body that is no WebFinger document, or the actor is gone).
         FederationError::Remote(m)
-            if m.contains("Failed to parse object")
-                || m.contains("webfinger")
-                || m.contains("was not found")
-                || m.contains("deleted") =>
+            if !m.starts_with("error sending request")
+                && (m.starts_with("Failed to parse object")
+                    || m.contains("did not contain any link")
+                    || m.contains("which was deleted")) =>
         {
             Some("follow-error-unknown")
         }
