@@ -1,6 +1,7 @@
 //! Publishing for editors: the organisation's own objects by kind, and forms to write, edit
 //! and delete them. The handlers call the same publishing functions as the JSON API.
 
+mod field_error;
 mod form;
 mod view;
 
@@ -38,20 +39,30 @@ pub fn routes() -> Router {
 }
 
 /// The staff member when they may publish; else the answer for them (sign in, or 403).
-fn editor(page: &Page) -> Result<Staff, Response> {
+fn editor(page: &Page) -> Result<Staff, Box<Response>> {
     match &page.staff {
-        None => Err(Redirect::to(&format!(
-            "/login?next={}",
-            super::page::url_encode(&page.here)
-        ))
-        .into_response()),
+        None => Err(Box::new(
+            Redirect::to(&format!(
+                "/login?next={}",
+                super::page::url_encode(&page.here)
+            ))
+            .into_response(),
+        )),
         Some(staff) if page.can("editor") => Ok(staff.clone()),
-        Some(_) => Err(page.error(StatusCode::FORBIDDEN, "error-forbidden")),
+        Some(_) => Err(Box::new(
+            page.error(StatusCode::FORBIDDEN, "error-forbidden"),
+        )),
     }
 }
 
-fn kind_of(page: &Page, kind: &str) -> Result<ObjectKind, Response> {
-    ObjectKind::parse(kind).map_err(|_| page.error(StatusCode::NOT_FOUND, "error-not-found"))
+fn kind_of(page: &Page, kind: &str) -> Result<ObjectKind, Box<Response>> {
+    ObjectKind::parse(kind)
+        .map_err(|_| Box::new(page.error(StatusCode::NOT_FOUND, "error-not-found")))
+}
+
+/// An editor and a kind we publish, or the answer instead.
+fn gate(page: &Page, kind: &str) -> Result<(Staff, ObjectKind), Box<Response>> {
+    Ok((editor(page)?, kind_of(page, kind)?))
 }
 
 /// Errors the page cannot show next to a field: a page in the reader's language where we
@@ -83,11 +94,11 @@ pub async fn list(
 ) -> PageResult {
     let staff = match editor(&page) {
         Ok(staff) => staff,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let only = match q.kind.as_deref().map(|k| kind_of(&page, k)).transpose() {
         Ok(only) => only,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let view = ObjectsPage::load(&page, &data, &staff, only, q.before, q.done).await?;
     Ok(page.render(&view))
@@ -98,9 +109,9 @@ pub async fn new_form(
     data: FedData,
     Path(kind): Path<String>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let form = ObjectForm {
         visibility: "public".into(),
@@ -115,9 +126,9 @@ pub async fn create(
     Path(kind): Path<String>,
     Posted { page, form }: Posted<ObjectForm>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let result = match form.to_draft(kind) {
         Ok(draft) => publishing::publish(&data, &staff, &draft).await,
@@ -156,11 +167,11 @@ async fn own(
     staff: &Staff,
     kind: ObjectKind,
     uuid: &str,
-) -> Result<crate::db::PostRow, PageResult> {
+) -> Result<crate::db::PostRow, Box<PageResult>> {
     let ap_id = data.urls.object(kind, uuid);
     posts::own_post(data.store.as_ref(), staff, kind, ap_id.as_str())
         .await
-        .map_err(|e| failure(page, e.into()))
+        .map_err(|e| Box::new(failure(page, e.into())))
 }
 
 pub async fn edit_form(
@@ -168,13 +179,13 @@ pub async fn edit_form(
     data: FedData,
     Path((kind, uuid)): Path<(String, String)>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let post = match own(&page, &data, &staff, kind, &uuid).await {
         Ok(post) => post,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let form = ObjectForm::of_post(&post);
     let view = ComposePage::new(&page, &data, &staff, kind, Some(&uuid), form, None).await?;
@@ -186,9 +197,9 @@ pub async fn save(
     Path((kind, uuid)): Path<(String, String)>,
     Posted { page, form }: Posted<ObjectForm>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let ap_id = data.urls.object(kind, &uuid);
     let result = match form.to_draft(kind) {
@@ -210,13 +221,13 @@ pub async fn confirm_delete(
     data: FedData,
     Path((kind, uuid)): Path<(String, String)>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     match own(&page, &data, &staff, kind, &uuid).await {
         Ok(post) => Ok(page.render(&DeletePage::new(&page, kind, &uuid, &post))),
-        Err(answer) => answer,
+        Err(answer) => *answer,
     }
 }
 
@@ -232,13 +243,13 @@ pub async fn delete(
     Path((kind, uuid)): Path<(String, String)>,
     Posted { page, form }: Posted<DeleteForm>,
 ) -> PageResult {
-    let (staff, kind) = match editor(&page).and_then(|s| Ok((s, kind_of(&page, &kind)?))) {
+    let (staff, kind) = match gate(&page, &kind) {
         Ok(found) => found,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let post = match own(&page, &data, &staff, kind, &uuid).await {
         Ok(post) => post,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     if form.confirm != "yes" {
         return Ok(page.render(&DeletePage::new(&page, kind, &uuid, &post)));
