@@ -130,6 +130,20 @@ fn choices(page: &Page, vocab_name: &str, list: &[(&str, &str)], chosen: &[Strin
         .collect()
 }
 
+/// Countries by name (their English names, in every language), so a reader finds them.
+fn countries(chosen: &[String]) -> Vec<Choice> {
+    let mut list: Vec<Choice> = vocab::COUNTRIES
+        .iter()
+        .map(|(code, name)| Choice {
+            code: code.to_string(),
+            label: name.to_string(),
+            checked: chosen.iter().any(|c| c == code),
+        })
+        .collect();
+    list.sort_by(|a, b| a.label.cmp(&b.label));
+    list
+}
+
 #[derive(Template)]
 #[template(path = "staff_compose.html")]
 pub struct ComposePage<'a> {
@@ -223,14 +237,7 @@ impl<'a> ComposePage<'a> {
             editing: uuid.is_some(),
             themes: choices(page, "theme", vocab::THEMES, &form.themes),
             populations: choices(page, "population", vocab::POPULATIONS, &form.populations),
-            countries: vocab::COUNTRIES
-                .iter()
-                .map(|(code, name)| Choice {
-                    code: code.to_string(),
-                    label: name.to_string(),
-                    checked: form.countries.iter().any(|c| c == code),
-                })
-                .collect(),
+            countries: countries(&form.countries),
             statuses,
             programs,
             contacts,
