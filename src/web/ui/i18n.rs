@@ -15,6 +15,8 @@ macro_rules! catalogue {
         [
             include_str!(concat!("../locales/", $lang, "/common.ftl")),
             include_str!(concat!("../locales/", $lang, "/directory.ftl")),
+            include_str!(concat!("../locales/", $lang, "/staff.ftl")),
+            include_str!(concat!("../locales/", $lang, "/vocab.ftl")),
         ]
     };
 }

@@ -2,6 +2,7 @@
 //! stylesheet, interface text from Fluent catalogues (`web/locales`). Every page works without
 //! JavaScript.
 
+pub mod compose;
 pub mod cookies;
 pub mod directory;
 pub mod directory_remote;
@@ -9,6 +10,7 @@ pub mod directory_view;
 pub mod forms;
 pub mod i18n;
 pub mod login;
+pub mod network;
 pub mod page;
 pub mod public;
 pub mod staff;
@@ -34,6 +36,8 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .route("/static/gotong.css", get(login::stylesheet))
         .route("/staff", get(staff::home))
         .merge(directory::routes())
+        .merge(compose::routes())
+        .merge(network::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }

@@ -1,0 +1,34 @@
+# Label kosakata terkendali (kode di src/domain/vocab). Nama negara tetap dalam bahasa Inggris.
+theme-migration = Migrasi
+theme-trafficking = Perdagangan orang
+theme-sgbv = Kekerasan seksual dan berbasis gender
+theme-detention = Penahanan imigrasi
+theme-statelessness = Keadaan tanpa kewarganegaraan
+theme-child-protection = Perlindungan anak
+theme-health = Kesehatan
+theme-psychosocial-support = Kesehatan jiwa dan dukungan psikososial
+theme-legal-aid = Bantuan hukum
+theme-shelter = Tempat penampungan
+theme-livelihoods = Mata pencaharian
+theme-education = Pendidikan
+theme-restoring-family-links = Pemulihan hubungan keluarga
+theme-disaster-displacement = Pengungsian akibat bencana
+theme-civil-documentation = Dokumen kependudukan
+theme-cash-assistance = Bantuan tunai
+theme-food-security = Ketahanan pangan
+theme-information = Informasi dan konseling
+
+population-refugees = Pengungsi
+population-asylum-seekers = Pencari suaka
+population-migrant-workers = Pekerja migran
+population-trafficked-persons = Korban perdagangan orang
+population-stateless-people = Orang tanpa kewarganegaraan
+population-idps = Pengungsi internal
+population-returnees = Orang yang kembali ke daerah asal
+population-undocumented-migrants = Migran tidak berdokumen
+population-detained-migrants = Migran dalam penahanan
+population-unaccompanied-children = Anak tanpa pendamping dan anak terpisah
+population-women-and-girls = Perempuan dan anak perempuan
+population-people-with-disabilities = Penyandang disabilitas
+population-lgbtiq = Orang LGBTIQ+
+population-older-people = Lansia

@@ -1,0 +1,34 @@
+# ป้ายคำศัพท์ควบคุม (รหัสใน src/domain/vocab) ชื่อประเทศใช้ชื่อภาษาอังกฤษตามเดิม
+theme-migration = การย้ายถิ่น
+theme-trafficking = การค้ามนุษย์
+theme-sgbv = ความรุนแรงทางเพศและความรุนแรงบนฐานเพศภาวะ
+theme-detention = การกักตัวคนต่างด้าวเพื่อรอการส่งกลับ
+theme-statelessness = ภาวะไร้รัฐ
+theme-child-protection = การคุ้มครองเด็ก
+theme-health = สุขภาพ
+theme-psychosocial-support = สุขภาพจิตและการสนับสนุนทางจิตสังคม
+theme-legal-aid = ความช่วยเหลือทางกฎหมาย
+theme-shelter = ที่พักพิง
+theme-livelihoods = การดำรงชีพ
+theme-education = การศึกษา
+theme-restoring-family-links = การฟื้นฟูการติดต่อระหว่างสมาชิกครอบครัว
+theme-disaster-displacement = การพลัดถิ่นจากภัยพิบัติ
+theme-civil-documentation = เอกสารทะเบียนราษฎร
+theme-cash-assistance = ความช่วยเหลือด้วยเงินสด
+theme-food-security = ความมั่นคงทางอาหาร
+theme-information = ข้อมูลและการให้คำปรึกษา
+
+population-refugees = ผู้ลี้ภัย
+population-asylum-seekers = ผู้แสวงหาที่ลี้ภัย
+population-migrant-workers = แรงงานข้ามชาติ
+population-trafficked-persons = ผู้เสียหายจากการค้ามนุษย์
+population-stateless-people = บุคคลไร้รัฐ
+population-idps = ผู้พลัดถิ่นภายในประเทศ
+population-returnees = ผู้เดินทางกลับคืนถิ่น
+population-undocumented-migrants = ผู้ย้ายถิ่นที่ไม่มีเอกสาร
+population-detained-migrants = ผู้ย้ายถิ่นที่ถูกกักตัว
+population-unaccompanied-children = เด็กที่ไม่มีผู้ดูแลและเด็กที่พลัดพรากจากครอบครัว
+population-women-and-girls = ผู้หญิงและเด็กหญิง
+population-people-with-disabilities = คนพิการ
+population-lgbtiq = บุคคล LGBTIQ+
+population-older-people = ผู้สูงอายุ
