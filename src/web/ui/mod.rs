@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod login;
 pub mod page;
 pub mod public;
+pub mod referrals;
 pub mod staff;
 pub mod templates;
 
@@ -30,6 +31,7 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .route("/lang/{code}", get(login::choose_language))
         .route("/static/gotong.css", get(login::stylesheet))
         .route("/staff", get(staff::home))
+        .merge(referrals::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }
