@@ -33,17 +33,22 @@ pub fn routes() -> Router {
         .route("/staff/referrals/{id}/messages", post(case::add_message))
 }
 
+/// A response that ends a handler early: a refusal or a redirect to sign in.
+type Refused = Box<Response>;
+
 /// Casework is for caseworkers and admins: an editor is refused.
-fn caseworker(page: &Page, staff: &Staff) -> Result<(), Response> {
+fn caseworker(page: &Page, staff: &Staff) -> Result<(), Refused> {
     staff
         .require(&[Role::Caseworker])
-        .map_err(|_| page.error(StatusCode::FORBIDDEN, "error-forbidden"))
+        .map_err(|_| Box::new(page.error(StatusCode::FORBIDDEN, "error-forbidden")))
 }
 
 /// The signed-in caseworker behind a form post; anyone else goes to sign in or is refused.
-fn poster(page: &Page) -> Result<Staff, Response> {
+fn poster(page: &Page) -> Result<Staff, Refused> {
     let Some(staff) = page.staff.clone() else {
-        return Err(Redirect::to("/login?next=%2Fstaff%2Freferrals").into_response());
+        return Err(Box::new(
+            Redirect::to("/login?next=%2Fstaff%2Freferrals").into_response(),
+        ));
     };
     caseworker(page, &staff)?;
     Ok(staff)
@@ -163,7 +168,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     if let Err(refused) = caseworker(&page, &staff) {
-        return Ok(refused);
+        return Ok(*refused);
     }
     let wanted = q
         .status
@@ -187,7 +192,13 @@ async fn list(
     }
     let statuses = ReferralStatus::ALL
         .iter()
-        .map(|s| (s.as_str(), status_label(&page, s.as_str()), Some(*s) == wanted))
+        .map(|s| {
+            (
+                s.as_str(),
+                status_label(&page, s.as_str()),
+                Some(*s) == wanted,
+            )
+        })
         .collect();
     Ok(page.render(&ListPage {
         page: &page,
@@ -257,10 +268,17 @@ mod tests {
         );
         assert_eq!(referable(&paused, 10), Referable::NotAccepting);
         assert_eq!(
-            referable(&post("program", r#"{"acceptingReferrals":true}"#, Some(1)), 10),
+            referable(
+                &post("program", r#"{"acceptingReferrals":true}"#, Some(1)),
+                10
+            ),
             Referable::Local
         );
-        let mut offer = post("offer", r#"{"program":"https://b.example/programs/1"}"#, None);
+        let mut offer = post(
+            "offer",
+            r#"{"program":"https://b.example/programs/1"}"#,
+            None,
+        );
         offer.expires_at = Some(20);
         assert_eq!(referable(&offer, 10), Referable::Yes);
         assert_eq!(referable(&offer, 20), Referable::Expired);

@@ -2,7 +2,7 @@
 //! and a form for every change the rules allow this side to make now. Opening it is recorded
 //! in the audit log as a view, as the API does.
 
-use super::{caseworker, party, poster, status_label, title_of, Party};
+use super::{caseworker, party, poster, status_label, title_of, Party, Refused};
 use crate::db::ReferralRow;
 use crate::domain::accounts::Staff;
 use crate::domain::casework;
@@ -15,7 +15,7 @@ use askama::Template;
 use axum::{
     extract::Path,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
@@ -62,14 +62,18 @@ struct CasePage<'a> {
 }
 
 /// The referral, if this caseworker's organisation is a party; to anyone else it does not exist.
-async fn load(page: &Page, data: &FedData, staff: &Staff, id: i64) -> Result<ReferralRow, Response> {
+async fn load(page: &Page, data: &FedData, staff: &Staff, id: i64) -> Result<ReferralRow, Refused> {
     caseworker(page, staff)?;
     let row = match data.store.referral_by_id(id).await {
         Ok(row) => row,
-        Err(e) => return Err(crate::web::ui::page::PageError::from(e).into_response()),
+        Err(e) => {
+            return Err(Box::new(
+                crate::web::ui::page::PageError::from(e).into_response(),
+            ))
+        }
     };
     row.filter(|r| casework::check_access(staff, r).is_ok())
-        .ok_or_else(|| page.error(StatusCode::NOT_FOUND, "error-not-found"))
+        .ok_or_else(|| Box::new(page.error(StatusCode::NOT_FOUND, "error-not-found")))
 }
 
 fn time(ms: i64) -> String {
@@ -79,10 +83,7 @@ fn time(ms: i64) -> String {
 }
 
 fn actions(page: &Page, row: &ReferralRow) -> Vec<Action> {
-    let (Ok(now), Ok(side)) = (
-        ReferralStatus::parse(&row.status),
-        Side::parse(&row.side),
-    ) else {
+    let (Ok(now), Ok(side)) = (ReferralStatus::parse(&row.status), Side::parse(&row.side)) else {
         return vec![];
     };
     ReferralStatus::ALL
@@ -189,7 +190,7 @@ pub async fn show(
 ) -> PageResult {
     match load(&page, &data, &staff, id).await {
         Ok(row) => render(&page, &data, &staff, &row, None, StatusCode::OK).await,
-        Err(refused) => Ok(refused),
+        Err(refused) => Ok(*refused),
     }
 }
 
@@ -211,7 +212,7 @@ async fn refused(
     let message = page.t1("referral-error-refused", "reason", &api.message);
     match load(page, data, staff, id).await {
         Ok(row) => render(page, data, staff, &row, Some(message), status).await,
-        Err(refused) => Ok(refused),
+        Err(refused) => Ok(*refused),
     }
 }
 
@@ -231,11 +232,11 @@ pub async fn change_status(
     let Posted { page, form } = posted;
     let staff = match poster(&page) {
         Ok(staff) => staff,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let row = match load(&page, &data, &staff, id).await {
         Ok(row) => row,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let result = match ReferralStatus::parse(&form.status) {
         Ok(next) => referrals::change(&data, &staff, &row, next, &form.note).await,
@@ -261,15 +262,14 @@ pub async fn add_message(
     let Posted { page, form } = posted;
     let staff = match poster(&page) {
         Ok(staff) => staff,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let row = match load(&page, &data, &staff, id).await {
         Ok(row) => row,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     match referrals::message(&data, &staff, &row, &form.text).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/referrals/{id}#messages")).into_response()),
         Err(e) => refused(&page, &data, &staff, id, e).await,
     }
 }
-

@@ -68,7 +68,10 @@ pub struct NewQuery {
 }
 
 /// The program (or the offer and its program), or the message to show instead of the form.
-async fn target(data: &FedData, to: &str) -> PageResult<Result<Target, (StatusCode, &'static str)>> {
+async fn target(
+    data: &FedData,
+    to: &str,
+) -> PageResult<Result<Target, (StatusCode, &'static str)>> {
     let now = crate::db::now_ms();
     let Some(post) = data.store.post_by_ap_id(to).await? else {
         return Ok(Err((StatusCode::NOT_FOUND, "referral-target-unknown")));
@@ -112,7 +115,9 @@ async fn render(
 ) -> PageResult {
     let (target, unavailable, status) = match target(data, &form.to).await? {
         Ok(target) => (Some(target), None, status),
-        Err((code, key)) => (None, Some(page.t(key)), code),
+        // A refused post stays a refusal; the form page says why with its own status.
+        Err((code, key)) if status == StatusCode::OK => (None, Some(page.t(key)), code),
+        Err((_, key)) => (None, Some(page.t(key)), status),
     };
     let mut response = page.render(&NewPage {
         page,
@@ -132,7 +137,7 @@ pub async fn form(
     Query(q): Query<NewQuery>,
 ) -> PageResult {
     if let Err(refused) = caseworker(&page, &staff) {
-        return Ok(refused);
+        return Ok(*refused);
     }
     let form = SendForm {
         to: q.to,
@@ -150,7 +155,10 @@ fn check(page: &Page, form: &SendForm) -> (Vec<String>, Option<i64>) {
             errors.push(page.t(key));
         }
     };
-    need(!form.reference.trim().is_empty(), "referral-error-reference");
+    need(
+        !form.reference.trim().is_empty(),
+        "referral-error-reference",
+    );
     need(!form.needs.trim().is_empty(), "referral-error-needs");
     let nationality = form.nationality.trim();
     need(
@@ -217,11 +225,13 @@ pub async fn submit(data: FedData, posted: Posted<SendForm>) -> PageResult {
     let Posted { page, form } = posted;
     let staff = match poster(&page) {
         Ok(staff) => staff,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let target = match target(&data, &form.to).await? {
         Ok(target) => target,
-        Err(_) => return render(&page, &data, form, vec![], StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(_) => {
+            return render(&page, &data, form, vec![], StatusCode::UNPROCESSABLE_ENTITY).await
+        }
     };
     let (errors, given_at) = check(&page, &form);
     if !errors.is_empty() {
