@@ -103,8 +103,17 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     let b = TestNode::start(backend, dir.path(), "bravo").await;
     let open = program(&b, "Legal aid for survivors", true).await;
     let closed = program(&b, "Shelter (full)", false).await;
+    let offer = json!({
+        "name": "Ten places for wage claims", "text": "Open until the end of the month.",
+        "program": open, "capacity": 10, "criteria": "Unpaid wages",
+        "area": "Klang Valley", "countries": ["MY"],
+        "validUntil": gotong::db::now_ms() + 7 * 24 * 3600 * 1000
+    });
+    let (status, offer) = b.api("POST", "/api/v1/offers", Some(offer)).await;
+    assert_eq!(status, 201, "{offer}");
+    let offer = offer["url"].as_str().expect("url").to_string();
     follow(&a, &b).await;
-    for url in [&open, &closed] {
+    for url in [&open, &closed, &offer] {
         eventually(10, "the programs reach the referring node", || async {
             a.store.post_by_ap_id(url).await.expect("q").map(|_| ())
         })
@@ -119,9 +128,12 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     assert!(refused.body.contains("does not accept referrals"));
     assert!(!refused.body.contains("name=\"needs\""), "no form");
 
-    let form = case_a.get(&form_path(&open)).await;
+    // The referral answers B's offer of places in the program.
+    let form = case_a.get(&form_path(&offer)).await;
     assert_eq!(form.status, 200, "{}", form.body);
     private(&form);
+    assert!(form.body.len() < 100 * 1024);
+    assert!(form.body.contains("Ten places for wage claims"));
     assert!(form.body.contains("Legal aid for survivors"));
     assert!(form.body.contains("Organisation bravo"));
     assert!(form.body.contains("name=\"consent\" value=\"given\""));
@@ -137,12 +149,12 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     assert_eq!(answer.status, 422);
 
     // Without consent: refused, the form comes back with what was typed, nothing is sent.
-    let answer = post(&mut case_a, "/staff/referrals", &fields(&open, &csrf)).await;
+    let answer = post(&mut case_a, "/staff/referrals", &fields(&offer, &csrf)).await;
     assert_eq!(answer.status, 422, "{}", answer.body);
     private(&answer);
     assert!(answer.body.contains("Record the person"), "{}", answer.body);
     assert!(answer.body.contains(&format!("value=\"{CANARY}-AU-0142\"")));
-    let mut half = fields(&open, &csrf);
+    let mut half = fields(&offer, &csrf);
     half.push(("consent", "given".into()));
     let answer = post(&mut case_a, "/staff/referrals", &half).await;
     assert_eq!(answer.status, 422, "consent given needs by whom and when");
@@ -150,7 +162,7 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     let none = a.store.list_referrals(a_org, None).await.expect("q");
     assert!(none.is_empty(), "nothing was sent");
 
-    let mut full = fields(&open, &csrf);
+    let mut full = fields(&offer, &csrf);
     full.extend([
         ("consent", "given".into()),
         ("given_by", format!("{CANARY} the person")),
@@ -169,6 +181,10 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     private(&view);
     assert!(view.body.contains(&format!("{CANARY}-AU-0142")));
     assert!(view.body.contains("Outgoing referral"));
+    assert!(view.body.contains("Myanmar"), "nationality by name");
+    let row = a.store.referral_by_id(a_id).await.expect("q").expect("row");
+    assert_eq!(row.referral_offer.as_deref(), Some(offer.as_str()));
+    assert_eq!(row.program.as_deref(), Some(open.as_str()));
 
     // The receiving caseworker finds it in the incoming list and opens it.
     let b_org = org_id(&b).await;

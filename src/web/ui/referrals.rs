@@ -10,7 +10,7 @@ use super::page::{url_encode, Page, PageResult, StaffPage};
 use super::templates::{date, iso_time, origin_of, post_title};
 use crate::db::{PostRow, ReferralRow};
 use crate::domain::accounts::{Role, Staff};
-use crate::domain::objects::{Details, ObjectKind};
+use crate::domain::objects::Details;
 use crate::domain::posts;
 use crate::domain::referrals::ReferralStatus;
 use crate::federation::FedData;
@@ -88,10 +88,7 @@ pub fn referable(post: &PostRow, now: i64) -> Referable {
 /// The "Refer a person" link of an object page: for caseworkers, on programs that take
 /// referrals and on open offers.
 pub fn refer_link(page: &Page, post: &PostRow) -> Option<String> {
-    let kinds = [ObjectKind::Program.as_str(), ObjectKind::Offer.as_str()];
-    (page.can("caseworker")
-        && kinds.contains(&post.kind.as_str())
-        && referable(post, crate::db::now_ms()) == Referable::Yes)
+    (page.can("caseworker") && referable(post, crate::db::now_ms()) == Referable::Yes)
         .then(|| format!("/staff/referrals/new?to={}", url_encode(&post.ap_id)))
 }
 

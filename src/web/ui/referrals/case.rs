@@ -54,6 +54,8 @@ struct CasePage<'a> {
     sent_date: String,
     content: Option<Sealed>,
     consent_date: String,
+    /// The person's nationality by name.
+    nationality: String,
     timeline: Vec<Event>,
     messages: Vec<Event>,
     actions: Vec<Action>,
@@ -156,6 +158,16 @@ async fn render(
         .and_then(|c| c.consent.given_at)
         .map(date)
         .unwrap_or_default();
+    let nationality = view
+        .content
+        .as_ref()
+        .map(|c| c.person.nationality.as_str())
+        .map(|code| {
+            crate::domain::vocab::country_name(code)
+                .unwrap_or(code)
+                .to_string()
+        })
+        .unwrap_or_default();
     let final_or_erased = row.erased_at.is_some()
         || ReferralStatus::parse(&row.status).is_ok_and(ReferralStatus::is_final);
     let mut response = page.render(&CasePage {
@@ -173,6 +185,7 @@ async fn render(
         sent_date: date(row.created_at),
         content: view.content,
         consent_date,
+        nationality,
         timeline,
         messages,
         actions: actions(page, row),
