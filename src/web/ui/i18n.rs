@@ -17,6 +17,7 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/directory.ftl")),
             include_str!(concat!("../locales/", $lang, "/staff.ftl")),
             include_str!(concat!("../locales/", $lang, "/vocab.ftl")),
+            include_str!(concat!("../locales/", $lang, "/referrals.ftl")),
         ]
     };
 }

@@ -13,6 +13,7 @@ pub mod login;
 pub mod network;
 pub mod page;
 pub mod public;
+pub mod referrals;
 pub mod staff;
 pub mod templates;
 
@@ -38,6 +39,7 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .merge(directory::routes())
         .merge(compose::routes())
         .merge(network::routes())
+        .merge(referrals::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }

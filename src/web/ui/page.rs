@@ -129,6 +129,24 @@ impl Page {
     }
 }
 
+#[cfg(test)]
+impl Page {
+    /// A page for template unit tests: English, with `staff` signed in (or a visitor).
+    pub fn for_tests(staff: Option<Staff>) -> Page {
+        Page {
+            catalog: Arc::new(Catalog::load().expect("shipped catalogues")),
+            lang: 0,
+            staff,
+            csrf: "test-csrf".into(),
+            new_anon_csrf: None,
+            domain: "a.example".into(),
+            here: "/".into(),
+            secure_cookies: true,
+            session_token: None,
+        }
+    }
+}
+
 /// Percent-encodes a path for use as a query value.
 pub fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()

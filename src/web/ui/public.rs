@@ -140,6 +140,8 @@ pub struct ObjectPage<'a> {
     /// The node a remote object came from.
     pub origin: Option<String>,
     pub facts: Vec<(String, String)>,
+    /// "Refer a person", for caseworkers on programs taking referrals and open offers.
+    pub refer_url: Option<String>,
 }
 
 pub fn object(page: Page, data: &FedData, org: &OrganisationRow, post: &PostRow) -> PageResult {
@@ -175,6 +177,7 @@ pub fn object_page<'a>(
                 .flatten()
         }),
         facts: facts(page, post),
+        refer_url: super::referrals::refer_link(page, post),
     }
 }
 
