@@ -15,6 +15,7 @@ pub mod referrals;
 pub mod remote;
 pub mod retention;
 pub mod sealing;
+pub mod staff_admin;
 pub mod text;
 pub mod vocab;
 

@@ -12,7 +12,10 @@ pub const LANGUAGES: [(&str, &str); 3] =
 /// English is complete; other languages fall back to English message by message.
 macro_rules! catalogue {
     ($lang:literal) => {
-        [include_str!(concat!("../locales/", $lang, "/common.ftl"))]
+        [
+            include_str!(concat!("../locales/", $lang, "/common.ftl")),
+            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
+        ]
     };
 }
 

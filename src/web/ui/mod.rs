@@ -2,6 +2,7 @@
 //! stylesheet, interface text from Fluent catalogues (`web/locales`). Every page works without
 //! JavaScript.
 
+pub mod admin;
 pub mod cookies;
 pub mod forms;
 pub mod i18n;
@@ -30,6 +31,7 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .route("/lang/{code}", get(login::choose_language))
         .route("/static/gotong.css", get(login::stylesheet))
         .route("/staff", get(staff::home))
+        .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }
