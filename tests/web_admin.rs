@@ -46,7 +46,10 @@ async fn act(browser: &mut Browser, path: &str, action: &str, fields: &[(&str, &
     let answer = submit(browser, path, action, fields).await;
     assert_eq!(answer.status, 303, "{action}: {}", answer.body);
     let back = answer.location();
-    assert!(back.starts_with("/admin") && back.contains("?done="), "{back}");
+    assert!(
+        back.starts_with("/admin") && back.contains("?done="),
+        "{back}"
+    );
     let page = browser.get(&answer.location()).await;
     assert!(page.body.contains("class=\"notice\""), "{}", page.body);
     page

@@ -14,18 +14,19 @@ mod federation;
 #[path = "admin_settings.rs"]
 mod settings;
 
+use super::forms::Posted;
 use super::page::{url_encode, Page, PageResult, StaffPage};
 use crate::domain::accounts::{Role, Staff};
 use crate::federation::FedData;
 use askama::Template;
 use axum::{
-    extract::FromRequestParts,
+    extract::{FromRequest, FromRequestParts, Request},
     http::{request::Parts, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Router,
 };
-use serde::Deserialize;
+use serde::{de::DeserializeOwned, Deserialize};
 
 pub fn routes() -> Router {
     Router::new()
@@ -69,13 +70,25 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminPage {
     }
 }
 
-/// The admin who posted a form, or the answer refusing the post.
-fn admin_of(page: &Page) -> Result<Staff, Response> {
-    match &page.staff {
-        Some(staff) if staff.role == Role::Admin => Ok(staff.clone()),
-        Some(_) => Err(page.error(StatusCode::FORBIDDEN, "error-forbidden")),
-        None => {
-            Err(Redirect::to(&format!("/login?next={}", url_encode(&page.here))).into_response())
+/// A form post by an admin: the CSRF check of `Posted`, then the role. Anonymous visitors
+/// are sent to sign in, other staff get 403.
+pub struct AdminPost<T> {
+    pub page: Page,
+    pub staff: Staff,
+    pub form: T,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AdminPost<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Posted { page, form } = Posted::<T>::from_request(req, state).await?;
+        match page.staff.clone() {
+            Some(staff) if staff.role == Role::Admin => Ok(AdminPost { page, staff, form }),
+            Some(_) => Err(page.error(StatusCode::FORBIDDEN, "error-forbidden")),
+            None => Err(
+                Redirect::to(&format!("/login?next={}", url_encode(&page.here))).into_response(),
+            ),
         }
     }
 }

@@ -1,11 +1,10 @@
 //! `/admin/accounts`: the organisation's staff accounts and their roles; creating an account
 //! and changing a role. An admin cannot take the admin role from themself.
 
-use super::{admin_of, done, notice, refused, AdminPage, DoneQuery};
+use super::{done, notice, refused, AdminPage, AdminPost, DoneQuery};
 use crate::domain::accounts::{self, Role, Staff};
 use crate::domain::{staff_admin, DomainError};
 use crate::federation::FedData;
-use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult};
 use crate::web::ui::templates::date;
 use askama::Template;
@@ -84,12 +83,10 @@ pub struct NewAccountForm {
 }
 
 /// Creates an account with `accounts::create_account`, as the API and the CLI do.
-pub async fn create(data: FedData, posted: Posted<NewAccountForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn create(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<NewAccountForm>,
+) -> PageResult {
     let username = form.username.trim();
     let role = Role::parse(&form.role);
     let problem = if accounts::validate_username(username).is_err() {
@@ -137,12 +134,10 @@ pub struct RoleForm {
 }
 
 /// Changes an account's role; refuses to take the admin role from the admin themself.
-pub async fn change_role(data: FedData, posted: Posted<RoleForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn change_role(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<RoleForm>,
+) -> PageResult {
     let entered = (String::new(), "caseworker".to_string());
     let (status, key) = match Role::parse(&form.role) {
         Err(_) => (

@@ -2,9 +2,8 @@
 //! fails, the last error, the next attempt), with "retry now" and "drop the backlog" as the
 //! CLI's `deliveries retry` and `deliveries drop`.
 
-use super::{admin_of, done, notice, when, AdminPage, DoneQuery};
+use super::{done, notice, when, AdminPage, AdminPost, DoneQuery};
 use crate::federation::FedData;
-use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult};
 use crate::web::ui::templates::origin_of;
 use askama::Template;
@@ -71,22 +70,17 @@ pub struct InboxForm {
 }
 
 /// Makes the destination's pending deliveries due now and wakes the delivery worker.
-pub async fn retry(data: FedData, posted: Posted<InboxForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    if let Err(response) = admin_of(&page) {
-        return Ok(response);
-    }
+pub async fn retry(data: FedData, AdminPost { form, .. }: AdminPost<InboxForm>) -> PageResult {
     data.store.retry_destination(&form.inbox).await?;
     data.wake_delivery.notify_one();
     Ok(done("/admin/deliveries", "retry"))
 }
 
 /// Gives up every pending delivery to the destination (they are kept as `dropped`).
-pub async fn drop_backlog(data: FedData, posted: Posted<InboxForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    if let Err(response) = admin_of(&page) {
-        return Ok(response);
-    }
+pub async fn drop_backlog(
+    data: FedData,
+    AdminPost { form, .. }: AdminPost<InboxForm>,
+) -> PageResult {
     data.store.drop_destination(&form.inbox).await?;
     Ok(done("/admin/deliveries", "dropped"))
 }

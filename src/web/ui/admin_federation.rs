@@ -2,12 +2,10 @@
 //! domains, or closed to all but the allowed ones) and the domain rules, changed with the
 //! functions of `domain::policy` that the API and the CLI use.
 
-use super::{admin_of, done, notice, refused, when, AdminPage, DoneQuery};
-use crate::domain::accounts::Staff;
+use super::{done, notice, refused, when, AdminPage, AdminPost, DoneQuery};
 use crate::domain::policy::{self, FederationMode, RuleAction};
 use crate::domain::DomainError;
 use crate::federation::FedData;
-use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult};
 use askama::Template;
 use axum::{extract::Query, http::StatusCode};
@@ -84,12 +82,10 @@ pub struct ModeForm {
     mode: String,
 }
 
-pub async fn set_mode(data: FedData, posted: Posted<ModeForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff: Staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn set_mode(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<ModeForm>,
+) -> PageResult {
     let mode = match form.mode.as_str() {
         "blocklist" => FederationMode::Blocklist,
         "allowlist" => FederationMode::Allowlist,
@@ -117,12 +113,10 @@ pub struct RuleForm {
     purge: Option<String>,
 }
 
-pub async fn add_rule(data: FedData, posted: Posted<RuleForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn add_rule(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<RuleForm>,
+) -> PageResult {
     let entered = (form.domain.clone(), form.reason.clone());
     let action = match form.action.as_str() {
         "allow" => RuleAction::Allow,
@@ -155,12 +149,10 @@ pub struct RemoveForm {
     domain: String,
 }
 
-pub async fn remove_rule(data: FedData, posted: Posted<RemoveForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn remove_rule(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<RemoveForm>,
+) -> PageResult {
     match policy::remove_rule(data.store.as_ref(), Some(&staff), &form.domain).await {
         Ok(()) => Ok(done("/admin/federation", "rule-removed")),
         Err(DomainError::Invalid(_) | DomainError::NotFound(_)) => {

@@ -1,11 +1,10 @@
 //! `/admin/settings`: the organisation's public profile (followers receive an `Update`), a
 //! read-only summary of the node's configuration, and rotating the signing key.
 
-use super::{admin_of, done, notice, refused, AdminPage, DoneQuery};
+use super::{done, notice, refused, AdminPage, AdminPost, DoneQuery};
 use crate::db::OrganisationRow;
 use crate::domain::{accounts::Staff, policy};
 use crate::federation::{outbound, FedData};
-use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult};
 use askama::Template;
 use axum::{extract::Query, http::StatusCode, response::IntoResponse, response::Redirect};
@@ -105,12 +104,10 @@ pub struct ProfileForm {
 }
 
 /// Saves the profile with `outbound::update_profile`, which sends followers an `Update`.
-pub async fn save_profile(data: FedData, posted: Posted<ProfileForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn save_profile(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<ProfileForm>,
+) -> PageResult {
     let icon = form.icon_url.trim();
     let icon_ok = icon.is_empty()
         || ((icon.starts_with("https://") || icon.starts_with("http://"))
@@ -169,12 +166,10 @@ pub struct RotateForm {
 }
 
 /// Replaces the key pair and announces the new key to followers (as the API's rotate-key).
-pub async fn rotate_key(data: FedData, posted: Posted<RotateForm>) -> PageResult {
-    let Posted { page, form } = posted;
-    let staff = match admin_of(&page) {
-        Ok(staff) => staff,
-        Err(response) => return Ok(response),
-    };
+pub async fn rotate_key(
+    data: FedData,
+    AdminPost { staff, form, .. }: AdminPost<RotateForm>,
+) -> PageResult {
     if form.confirm != "yes" {
         return Ok(Redirect::to("/admin/settings/rotate-key").into_response());
     }
