@@ -36,6 +36,10 @@ pub trait AccountStore {
     async fn account_by_username(&self, username: &str) -> DbResult<Option<AccountRow>>;
     async fn account_by_id(&self, id: i64) -> DbResult<AccountRow>;
     async fn count_accounts(&self) -> DbResult<i64>;
+    /// The staff accounts of one organisation, by username.
+    async fn accounts_of(&self, organisation_id: i64) -> DbResult<Vec<AccountRow>>;
+    /// Changes an account's role; `false` when there is no such account.
+    async fn set_account_role(&self, account_id: i64, role: &str) -> DbResult<bool>;
     async fn set_password_hash(&self, account_id: i64, hash: &str) -> DbResult<()>;
     async fn insert_token(
         &self,
@@ -83,6 +87,22 @@ both_backends! { impl AccountStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+
+    async fn accounts_of(&self, organisation_id: i64) -> DbResult<Vec<AccountRow>> {
+        Ok(sqlx::query_as("SELECT * FROM accounts WHERE organisation_id = $1 ORDER BY username")
+            .bind(organisation_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn set_account_role(&self, account_id: i64, role: &str) -> DbResult<bool> {
+        let done = sqlx::query("UPDATE accounts SET role = $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(role)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn set_password_hash(&self, account_id: i64, hash: &str) -> DbResult<()> {

@@ -35,6 +35,9 @@ pub struct DestinationState {
     pub failed: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
+    /// When the oldest pending delivery that has already failed was queued: the destination
+    /// has been failing since about then (`None` while nothing pending has failed).
+    pub failing_since: Option<i64>,
 }
 
 const HEAD_SELECT: &str = "SELECT d.id, d.inbox, d.attempts, d.next_attempt_at, d.created_at,
@@ -179,6 +182,7 @@ both_backends! { impl DeliveryStore {
                  SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
                  SUM(CASE WHEN d.state IN ('rejected', 'abandoned', 'dropped') THEN 1 ELSE 0 END) AS failed,
                  MIN(CASE WHEN d.state = 'pending' THEN d.next_attempt_at END) AS next_attempt_at,
+                 MIN(CASE WHEN d.state = 'pending' AND d.attempts > 0 THEN d.created_at END) AS failing_since,
                  (SELECT l.last_error FROM deliveries l WHERE l.inbox = d.inbox
                     AND l.last_error IS NOT NULL ORDER BY l.updated_at DESC LIMIT 1) AS last_error
              FROM deliveries d GROUP BY d.inbox ORDER BY d.inbox",

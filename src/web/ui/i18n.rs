@@ -18,6 +18,7 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/staff.ftl")),
             include_str!(concat!("../locales/", $lang, "/vocab.ftl")),
             include_str!(concat!("../locales/", $lang, "/referrals.ftl")),
+            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
         ]
     };
 }

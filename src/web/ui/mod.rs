@@ -2,6 +2,7 @@
 //! stylesheet, interface text from Fluent catalogues (`web/locales`). Every page works without
 //! JavaScript.
 
+pub mod admin;
 pub mod compose;
 pub mod cookies;
 pub mod directory;
@@ -40,6 +41,7 @@ pub fn routes(catalog: Arc<i18n::Catalog>) -> Router {
         .merge(compose::routes())
         .merge(network::routes())
         .merge(referrals::routes())
+        .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_headers))
         .layer(Extension(catalog))
 }
