@@ -2,11 +2,10 @@
 //! with the node it came from and linked to the original. Public objects for everyone;
 //! followers-only ones only for staff of an organisation that follows the author.
 
-use super::page::{url_encode, Page, PageResult};
+use super::page::{Page, PageResult};
 use super::public::{object_page, ObjectView};
 use super::templates::origin_of;
 use crate::db::PostRow;
-use crate::domain::objects::{Details, ObjectKind};
 use crate::federation::FedData;
 use askama::Template;
 use axum::{extract::Query, http::StatusCode};
@@ -32,7 +31,7 @@ async fn delivered_to_reader(page: &Page, data: &FedData, post: &PostRow) -> Pag
     Ok(following.contains(&staff.organisation_id))
 }
 
-/// `object.html` with the link to the original and, for caseworkers, "Refer a person".
+/// `object.html` with the link to the original.
 #[derive(Template)]
 #[template(path = "directory_remote.html")]
 struct RemotePage<'a> {
@@ -69,16 +68,6 @@ pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> 
         None => (post.author_ap_id.clone(), post.author_ap_id.clone()),
     };
     let base = object_page(&page, &post, &name, &url, origin_of(&post.ap_id));
-    let referable = match ObjectKind::parse(&post.kind) {
-        Ok(ObjectKind::Offer) => true,
-        Ok(kind @ ObjectKind::Program) => post
-            .data
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .and_then(|json| Details::from_json(kind, json).ok())
-            .is_some_and(|d| matches!(d, Details::Program(p) if p.accepting_referrals)),
-        _ => false,
-    };
     let template = RemotePage {
         page: &page,
         object: base.object,
@@ -88,8 +77,8 @@ pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> 
         origin: base.origin,
         facts: base.facts,
         original_url: post.ap_id.clone(),
-        refer_url: (referable && page.can("caseworker"))
-            .then(|| format!("/staff/referrals/new?to={}", url_encode(&post.ap_id))),
+        // "Refer a person", when the reader may and the object takes referrals.
+        refer_url: base.refer_url,
     };
     Ok(page.render(&template))
 }
