@@ -11,6 +11,7 @@ on_both_databases!(
     roles_limit_what_staff_may_do,
     invalid_input_gets_a_clear_error_and_changes_nothing,
     an_edit_keeps_who_may_see_a_post,
+    following_an_unknown_handle_is_not_found,
 );
 
 async fn post_json(url: &str, body: &str) -> (u16, Value) {
@@ -252,4 +253,25 @@ async fn an_edit_keeps_who_may_see_a_post(backend: Backend) {
         widened["visibility"], "public",
         "widening must be asked for"
     );
+}
+
+async fn following_an_unknown_handle_is_not_found(backend: Backend) {
+    let dir = tempdir();
+    let a = TestNode::start(backend, dir.path(), "alpha").await;
+    let b = TestNode::start(backend, dir.path(), "beta").await;
+    let handle = format!("nobody@{}", b.domain);
+    let (status, err) = a
+        .api(
+            "POST",
+            "/api/v1/following",
+            Some(json!({ "handle": handle })),
+        )
+        .await;
+    assert_eq!(status, 404, "{err}");
+    assert!(
+        err["error"].as_str().is_some_and(|m| m.contains("handle")),
+        "{err}"
+    );
+    let (_, following) = a.api("GET", "/api/v1/following", None).await;
+    assert_eq!(following, json!([]), "nothing was recorded");
 }

@@ -53,7 +53,28 @@ pub async fn refetch_actor(data: &FedData, id: &Url) -> FederationResult<RemoteA
 /// Resolves `name@domain` with WebFinger, then fetches the actor it points to.
 pub async fn resolve_handle(data: &FedData, handle: &str) -> FederationResult<RemoteActor> {
     let (user, domain) = crate::domain::follows::parse_account_handle(handle)?;
-    webfinger_resolve_actor::<NodeContext, RemoteActor>(&format!("{user}@{domain}"), data).await
+    webfinger_resolve_actor::<NodeContext, RemoteActor>(&format!("{user}@{domain}"), data)
+        .await
+        .map_err(unknown_handle)
+}
+
+/// The server answered, but has no actor by that name (WebFinger 404, no usable link, a
+/// deleted actor): a plain "not found" for the caller, not a remote failure to retry.
+fn unknown_handle(error: FederationError) -> FederationError {
+    match error {
+        FederationError::Remote(m)
+            if !m.starts_with("error sending request")
+                && (m.starts_with("Failed to parse object")
+                    || m.contains("did not contain any link")
+                    || m.contains("which was deleted")
+                    || m.contains("not found")
+                    || m.contains("Not found")) =>
+        {
+            crate::domain::DomainError::NotFound("no organisation or account with that handle")
+                .into()
+        }
+        other => other,
+    }
 }
 
 #[async_trait::async_trait]

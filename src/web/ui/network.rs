@@ -142,18 +142,9 @@ fn handle_problem(error: &FederationError) -> Option<&'static str> {
         FederationError::Domain(DomainError::Invalid(_)) | FederationError::BadRequest(_) => {
             Some("follow-error-handle")
         }
+        // `resolve_handle` turns "the server has no such actor" into NotFound.
         FederationError::Domain(DomainError::NotFound(_)) => Some("follow-error-unknown"),
         FederationError::Forbidden(_) => Some("follow-error-refused"),
-        // The server answered, but not with an actor for that name (WebFinger said 404 with
-        // a body that is no WebFinger document, or the actor is gone).
-        FederationError::Remote(m)
-            if !m.starts_with("error sending request")
-                && (m.starts_with("Failed to parse object")
-                    || m.contains("did not contain any link")
-                    || m.contains("which was deleted")) =>
-        {
-            Some("follow-error-unknown")
-        }
         FederationError::Remote(_) => Some("follow-error-unreachable"),
         _ => None,
     }
