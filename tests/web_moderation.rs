@@ -262,6 +262,9 @@ async fn removing_an_object_from_the_page_takes_it_out_of_the_directory(backend:
     let mut bravo = signed_in(&b, "boss", Role::Admin).await;
     let page = bravo.get(&remote_path).await;
     assert!(page.body.contains(&remove_path), "{}", page.body);
+    let suspend_author = format!("/admin/moderation/suspend?actor={}", encode(&a.actor));
+    assert!(page.body.contains(&suspend_author));
+    assert!(page.body.contains("/admin/reports?target="));
     let confirm = bravo.get(&remove_path).await;
     assert_eq!(confirm.status, 200);
     assert!(confirm.body.contains("Mobile clinic") && confirm.body.contains(&url));
@@ -433,4 +436,21 @@ async fn only_admins_with_the_pages_token_may_moderate(backend: Backend) {
     assert!(page
         .body
         .contains("<a href=\"/admin/moderation\" aria-current=\"page\">"));
+
+    // Translated, with no message missing.
+    for (lang, heading) in [("id", "Moderasi"), ("th", "การดูแลเนื้อหา")]
+    {
+        boss.accept_language = Some(lang.to_string());
+        for path in ["/admin/reports", "/admin/moderation", "/admin/federation"] {
+            let page = boss.get(path).await;
+            assert_eq!(page.status, 200);
+            assert!(page.body.contains(heading), "{lang} {path}");
+            for raw in ["moderation-", "admin-"] {
+                assert!(
+                    !page.body.contains(raw),
+                    "{lang} {path}: untranslated {raw}"
+                );
+            }
+        }
+    }
 }
