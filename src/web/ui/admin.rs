@@ -1,7 +1,8 @@
 //! The administration pages, for admins only: node settings, accounts and roles, federation
-//! rules, the delivery queue and the audit log. Anonymous visitors are sent to sign in, other
-//! staff get 403. Every action is a CSRF-checked form post that calls the same functions as
-//! the JSON API and the CLI, then sends the browser back to the page (post/redirect/get).
+//! rules and subscribed lists, reports, moderation of remote content, the delivery queue and
+//! the audit log. Anonymous visitors are sent to sign in, other staff get 403. Every action is
+//! a CSRF-checked form post that calls the same functions as the JSON API and the CLI, then
+//! sends the browser back to the page (post/redirect/get).
 
 #[path = "admin_accounts.rs"]
 mod accounts;
@@ -11,6 +12,8 @@ mod audit;
 mod deliveries;
 #[path = "admin_federation.rs"]
 mod federation;
+#[path = "admin_moderation.rs"]
+mod moderation;
 #[path = "admin_settings.rs"]
 mod settings;
 
@@ -53,6 +56,7 @@ pub fn routes() -> Router {
         .route("/admin/deliveries/retry", post(deliveries::retry))
         .route("/admin/deliveries/drop", post(deliveries::drop_backlog))
         .route("/admin/audit", get(audit::show))
+        .merge(moderation::routes())
 }
 
 /// A page for admins: anonymous visitors go to the sign-in page, other staff get 403.
@@ -121,9 +125,11 @@ const NOTICES: [&str; 10] = [
 
 fn notice(page: &Page, done: Option<&str>) -> Option<String> {
     let done = done?;
-    NOTICES
-        .contains(&done)
-        .then(|| page.t(&format!("admin-done-{done}")))
+    if NOTICES.contains(&done) {
+        Some(page.t(&format!("admin-done-{done}")))
+    } else {
+        moderation::notice(page, done)
+    }
 }
 
 /// A form's answer when what was entered cannot be used: the page again, with the reason.
@@ -169,12 +175,14 @@ pub async fn overview(AdminPage(page, staff): AdminPage, data: FedData) -> PageR
 }
 
 /// Shown on each admin page below its heading.
-pub(crate) fn sections() -> [(&'static str, &'static str); 6] {
+pub(crate) fn sections() -> [(&'static str, &'static str); 8] {
     [
         ("overview", "/admin"),
         ("settings", "/admin/settings"),
         ("accounts", "/admin/accounts"),
         ("federation", "/admin/federation"),
+        ("reports", "/admin/reports"),
+        ("moderation", "/admin/moderation"),
         ("deliveries", "/admin/deliveries"),
         ("audit", "/admin/audit"),
     ]

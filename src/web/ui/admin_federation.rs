@@ -1,7 +1,9 @@
 //! `/admin/federation`: who this node federates with. The mode (open to all but the blocked
 //! domains, or closed to all but the allowed ones) and the domain rules, changed with the
-//! functions of `domain::policy` that the API and the CLI use.
+//! functions of `domain::policy` that the API and the CLI use. The subscribed lists' section
+//! is the moderation area's (`admin_moderation_lists.rs`).
 
+use super::moderation::lists::ListsView;
 use super::{done, notice, refused, when, AdminPage, AdminPost, DoneQuery};
 use crate::domain::policy::{self, FederationMode, RuleAction};
 use crate::domain::DomainError;
@@ -30,6 +32,8 @@ struct FederationPage<'a> {
     /// What was entered in the new-rule form, when it was refused.
     new_domain: String,
     new_reason: String,
+    /// Subscribed lists and the rules they bring (the moderation area's section).
+    lists: ListsView,
 }
 
 async fn render(
@@ -39,6 +43,18 @@ async fn render(
     error: Option<String>,
     entered: (String, String),
 ) -> PageResult {
+    render_with_list(page, data, notice, error, entered, String::new()).await
+}
+
+async fn render_with_list(
+    page: &Page,
+    data: &FedData,
+    notice: Option<String>,
+    error: Option<String>,
+    entered: (String, String),
+    list_url: String,
+) -> PageResult {
+    let lists = super::moderation::lists::view(data, list_url).await?;
     let current = policy::load(data.store.as_ref()).await?;
     let rules = current
         .rules
@@ -59,6 +75,7 @@ async fn render(
         rules,
         new_domain: entered.0,
         new_reason: entered.1,
+        lists,
     }))
 }
 
@@ -74,6 +91,14 @@ pub async fn show(
 /// The page again with a translated reason, for a post that could not be carried out.
 async fn refuse(page: &Page, data: &FedData, key: &str, entered: (String, String)) -> PageResult {
     let response = render(page, data, None, Some(page.t(key)), entered).await?;
+    Ok(refused(response, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+/// The page again with a translated reason and the list address that was typed, for a
+/// subscription that could not be made.
+pub(super) async fn refuse_list(page: &Page, data: &FedData, key: &str, url: String) -> PageResult {
+    let error = Some(page.t(key));
+    let response = render_with_list(page, data, None, error, Default::default(), url).await?;
     Ok(refused(response, StatusCode::UNPROCESSABLE_ENTITY))
 }
 

@@ -2,10 +2,11 @@
 //! with the node it came from and linked to the original. Public objects for everyone;
 //! followers-only ones only for staff of an organisation that follows the author.
 
-use super::page::{Page, PageResult};
+use super::page::{url_encode, Page, PageResult};
 use super::public::{object_page, ObjectView};
 use super::templates::origin_of;
 use crate::db::PostRow;
+use crate::domain::accounts::Role;
 use crate::federation::FedData;
 use askama::Template;
 use axum::{extract::Query, http::StatusCode};
@@ -44,6 +45,29 @@ struct RemotePage<'a> {
     facts: Vec<(String, String)>,
     original_url: String,
     refer_url: Option<String>,
+    /// For admins: report the object, remove it here, suspend its author (moderation pages).
+    moderate: Option<Moderate>,
+}
+
+struct Moderate {
+    report: String,
+    remove: String,
+    suspend: String,
+}
+
+fn moderate(page: &Page, post: &PostRow) -> Option<Moderate> {
+    let admin = page.staff.as_ref().is_some_and(|s| s.role == Role::Admin);
+    admin.then(|| Moderate {
+        report: format!("/admin/reports?target={}#send", url_encode(&post.ap_id)),
+        remove: format!(
+            "/admin/moderation/remove?object={}",
+            url_encode(&post.ap_id)
+        ),
+        suspend: format!(
+            "/admin/moderation/suspend?actor={}",
+            url_encode(&post.author_ap_id)
+        ),
+    })
 }
 
 pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> PageResult {
@@ -79,6 +103,7 @@ pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> 
         original_url: post.ap_id.clone(),
         // "Refer a person", when the reader may and the object takes referrals.
         refer_url: base.refer_url,
+        moderate: moderate(&page, &post),
     };
     Ok(page.render(&template))
 }

@@ -19,6 +19,7 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/vocab.ftl")),
             include_str!(concat!("../locales/", $lang, "/referrals.ftl")),
             include_str!(concat!("../locales/", $lang, "/admin.ftl")),
+            include_str!(concat!("../locales/", $lang, "/moderation.ftl")),
         ]
     };
 }
