@@ -160,6 +160,50 @@ export class Node {
     return { status: response.status, body: json };
   }
 
+  /** `name@domain`, the organisation's address for following. */
+  get account() {
+    return `${this.handle}@${this.domain}`;
+  }
+
+  /** The organisation's actor URL. */
+  get actor() {
+    return this.url(`/o/${this.handle}`);
+  }
+
+  /** Has this node's organisation follow `other`'s through the API (for flows that need a
+   * follow but are not about following) and waits until `other` accepted it. */
+  async follow(other) {
+    const { status, body } = await this.api('POST', '/api/v1/following', { handle: `@${other.account}` });
+    if (status !== 202 && status !== 200) throw new Error(`follow ${other.account}: ${status} ${JSON.stringify(body)}`);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const list = await this.api('GET', '/api/v1/following');
+      if (list.body.some?.((f) => f.account === other.account && f.state === 'accepted')) return;
+      await sleep(200);
+    }
+    throw new Error(`${this.name}'s follow of ${other.account} was not accepted within 15 s`);
+  }
+
+  /** Publishes a program through the API; answers its `url` (also its ActivityPub id). */
+  async publishProgram(program) {
+    const { status, body } = await this.api('POST', '/api/v1/programs', program);
+    if (status !== 201) throw new Error(`publish on ${this.name}: ${status} ${JSON.stringify(body)}`);
+    return body.url;
+  }
+
+  /** Waits until this node holds a copy of the remote object `apId` (its /remote page
+   * answers 200); answers that page's URL. */
+  async waitForRemote(apId, seconds = 15) {
+    const url = this.url(`/remote?id=${encodeURIComponent(apId)}`);
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const response = await fetch(url).catch(() => null);
+      if (response?.status === 200) return url;
+      await sleep(200);
+    }
+    throw new Error(`${this.name} did not receive ${apId} within ${seconds} s`);
+  }
+
   /** The admin's user name, from the line the node printed at first start. */
   adminUsername() {
     for (const line of this.lines) {
