@@ -146,6 +146,15 @@ export class Harness {
     ]);
   }
 
+  /** The page does not scroll sideways: every line fits the viewport. */
+  async noSidewaysScroll(page) {
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    assert.ok(scroll <= client, `${page.url()} is ${scroll}px wide in a ${client}px viewport`);
+  }
+
   /** Polls `fn` until it answers something truthy (which is returned), for `seconds` at most:
    * the other node's news arrives asynchronously. Never a fixed sleep. */
   async until(what, fn, { seconds = 15, every = 200 } = {}) {

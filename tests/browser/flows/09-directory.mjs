@@ -77,6 +77,7 @@ export default async function directory(h) {
     await again.goto(page.url());
     const cards = again.locator('section[aria-labelledby="directory-results"] li.card');
     assert.equal(await cards.count(), 1);
+    await h.noSidewaysScroll(again);
     await h.axeCheck(again, 'directory search on a phone');
     await h.screenshot(again, 'directory-mobile');
   });
