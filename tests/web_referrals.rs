@@ -132,7 +132,9 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     assert_eq!(remote.status, 200, "{}", remote.body);
     assert!(remote.body.contains("Refer a person"), "{}", remote.body);
     assert!(
-        remote.body.contains(&format!("href=\"{}\"", form_path(&open))),
+        remote
+            .body
+            .contains(&format!("href=\"{}\"", form_path(&open))),
         "{}",
         remote.body
     );
