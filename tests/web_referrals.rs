@@ -122,6 +122,23 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     let mut case_a = signed_in(&a, "case-a", Role::Caseworker).await;
     let mut case_b = signed_in(&b, "case-b", Role::Caseworker).await;
 
+    // A's copy of B's program offers A's caseworker the link to the referral form.
+    let remote = case_a
+        .get(&format!(
+            "/remote?id={}",
+            url::form_urlencoded::byte_serialize(open.as_bytes()).collect::<String>()
+        ))
+        .await;
+    assert_eq!(remote.status, 200, "{}", remote.body);
+    assert!(remote.body.contains("Refer a person"), "{}", remote.body);
+    assert!(
+        remote
+            .body
+            .contains(&format!("href=\"{}\"", form_path(&open))),
+        "{}",
+        remote.body
+    );
+
     // A program that takes no referrals: a clear message, no form, and a post sends nothing.
     let refused = case_a.get(&form_path(&closed)).await;
     assert_eq!(refused.status, 200);

@@ -2,8 +2,10 @@
 //! HTML becomes plain text for the search index and feeds.
 
 /// Plain text as HTML: escaped, blank lines make paragraphs, single newlines make `<br>`.
+/// Browsers send a textarea's line breaks as CRLF, which count as newlines too.
 pub fn text_to_html(text: &str) -> String {
-    text.trim()
+    text.replace("\r\n", "\n")
+        .trim()
         .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -58,6 +60,10 @@ mod tests {
         assert_eq!(
             text_to_html("Clinic open <today>\nfrom 9\n\nBring ID & papers"),
             "<p>Clinic open &lt;today&gt;<br>from 9</p><p>Bring ID &amp; papers</p>"
+        );
+        assert_eq!(
+            text_to_html("From a form\r\nline two\r\n\r\nSecond paragraph"),
+            "<p>From a form<br>line two</p><p>Second paragraph</p>"
         );
     }
 

@@ -133,16 +133,74 @@ export class Harness {
     return file;
   }
 
-  /** Opens the login page and signs in with the form (the node is set up first if needed). */
-  async signIn(page, node, { next = '/staff' } = {}) {
-    const admin = await node.ensureSetUp();
+  /** Opens the login page and signs in with the form, as the node's admin (set up first if
+   * needed) or as `as: { username, password }`. */
+  async signIn(page, node, { next = '/staff', as } = {}) {
+    const who = as ?? (await node.ensureSetUp());
     await page.goto(node.url(`/login?next=${encodeURIComponent(next)}`));
-    await page.getByLabel(this.t('en', 'login-username')).fill(admin.username);
-    await page.getByLabel(this.t('en', 'login-password')).fill(admin.password);
+    await page.getByLabel(this.t('en', 'login-username')).fill(who.username);
+    await page.getByLabel(this.t('en', 'login-password')).fill(who.password);
     await Promise.all([
       page.waitForURL((u) => u.pathname === next),
       page.locator('main form button[type=submit]').click(),
     ]);
+  }
+
+  /** The page does not scroll sideways: every line fits the viewport. */
+  async noSidewaysScroll(page) {
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    assert.ok(scroll <= client, `${page.url()} is ${scroll}px wide in a ${client}px viewport`);
+  }
+
+  /** Polls `fn` until it answers something truthy (which is returned), for `seconds` at most:
+   * the other node's news arrives asynchronously. Never a fixed sleep. */
+  async until(what, fn, { seconds = 15, every = 200 } = {}) {
+    const deadline = Date.now() + seconds * 1000;
+    let last;
+    for (;;) {
+      try {
+        const value = await fn();
+        if (value) return value;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`waited ${seconds} s for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+      }
+      await new Promise((ok) => setTimeout(ok, every));
+    }
+  }
+
+  /** Reloads `page` (opening `url` first when given) until `check(page)` holds. */
+  async reloadUntil(page, what, check, { url, seconds = 15 } = {}) {
+    if (url) await page.goto(url);
+    let first = true;
+    return this.until(what, async () => {
+      if (!first) await page.reload();
+      first = false;
+      return check(page);
+    }, { seconds, every: 300 });
+  }
+
+  /** Creates a staff account on the admin's accounts page (`adminPage` is signed in as an
+   * admin of `node`); answers `{ username, password }`. */
+  async createAccount(adminPage, node, username, role) {
+    const password = `${username} passphrase 42`;
+    await adminPage.goto(node.url('/admin/accounts'));
+    const form = adminPage.locator('form[action="/admin/accounts"]');
+    await form.getByLabel(this.t('en', 'login-username'), { exact: true }).fill(username);
+    await form.getByLabel(this.t('en', 'admin-accounts-role'), { exact: true }).selectOption(role);
+    await form.getByLabel(this.t('en', 'admin-accounts-password'), { exact: true }).fill(password);
+    await Promise.all([
+      adminPage.waitForURL((u) => u.pathname === '/admin/accounts' && u.search.includes('done')),
+      form.getByRole('button', { name: this.t('en', 'admin-accounts-create') }).click(),
+    ]);
+    await adminPage.getByRole('status').filter({ hasText: this.t('en', 'admin-done-account') }).waitFor();
+    await adminPage.getByRole('rowheader', { name: username }).waitFor();
+    return { username, password };
   }
 
   /** A catalogue's text for `key` in `lang`, read from the .ftl files the node is built with

@@ -1,7 +1,8 @@
 //! Real Gotong nodes for the browser tests: each one is the already-built `gotong serve` in
 //! development mode, on a free 127.0.0.1 port, with SQLite and its secret key in a temp dir.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, createSign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,6 +159,78 @@ export class Node {
       json = text;
     }
     return { status: response.status, body: json };
+  }
+
+  /** `name@domain`, the organisation's address for following. */
+  get account() {
+    return `${this.handle}@${this.domain}`;
+  }
+
+  /** The organisation's actor URL. */
+  get actor() {
+    return this.url(`/o/${this.handle}`);
+  }
+
+  /** Has this node's organisation follow `other`'s through the API (for flows that need a
+   * follow but are not about following) and waits until `other` accepted it. */
+  async follow(other) {
+    const { status, body } = await this.api('POST', '/api/v1/following', { handle: `@${other.account}` });
+    if (status !== 202 && status !== 200) throw new Error(`follow ${other.account}: ${status} ${JSON.stringify(body)}`);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const list = await this.api('GET', '/api/v1/following');
+      if (list.body.some?.((f) => f.account === other.account && f.state === 'accepted')) return;
+      await sleep(200);
+    }
+    throw new Error(`${this.name}'s follow of ${other.account} was not accepted within 15 s`);
+  }
+
+  /** Publishes a program through the API; answers its `url` (also its ActivityPub id). */
+  async publishProgram(program) {
+    const { status, body } = await this.api('POST', '/api/v1/programs', program);
+    if (status !== 201) throw new Error(`publish on ${this.name}: ${status} ${JSON.stringify(body)}`);
+    return body.url;
+  }
+
+  /** Waits until this node holds a copy of the remote object `apId` (its /remote page
+   * answers 200); answers that page's URL. */
+  async waitForRemote(apId, seconds = 15) {
+    const url = this.url(`/remote?id=${encodeURIComponent(apId)}`);
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const response = await fetch(url).catch(() => null);
+      if (response?.status === 200) return url;
+      await sleep(200);
+    }
+    throw new Error(`${this.name} did not receive ${apId} within ${seconds} s`);
+  }
+
+  /** Posts `activity` to `to`'s shared inbox signed with this node's organisation key, as
+   * this node's server would: for delivering what this node's own forms never produce (raw
+   * HTML). The key is read from the node's SQLite database with the `sqlite3` tool. Answers
+   * the HTTP status. */
+  async deliverSigned(to, activity) {
+    const pem = execFileSync('sqlite3', [
+      join(this.dir, 'gotong.db'),
+      `SELECT private_key_pem FROM organisations WHERE handle = '${this.handle}'`,
+    ], { encoding: 'utf8' }).trim();
+    const body = JSON.stringify(activity);
+    const url = new URL('/inbox', to.base);
+    const headers = {
+      host: url.host,
+      date: new Date().toUTCString(),
+      digest: `SHA-256=${createHash('sha256').update(body).digest('base64')}`,
+      'content-type': 'application/activity+json',
+    };
+    const names = ['(request-target)', 'host', 'date', 'digest', 'content-type'];
+    const signing = names
+      .map((n) => (n === '(request-target)' ? `${n}: post ${url.pathname}` : `${n}: ${headers[n]}`))
+      .join('\n');
+    const signature = createSign('RSA-SHA256').update(signing).sign(pem, 'base64');
+    headers.signature = `keyId="${this.actor}#main-key",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`;
+    const response = await fetch(url, { method: 'POST', headers, body });
+    if (response.status >= 300) throw new Error(`delivery to ${to.name}: ${response.status} ${await response.text()}`);
+    return response.status;
   }
 
   /** The admin's user name, from the line the node printed at first start. */

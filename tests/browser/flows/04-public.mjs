@@ -40,7 +40,7 @@ export default async function publicPages(h) {
       await page.getByRole('link', { name: h.t('en', 'sign-in'), exact: true }).waitFor();
     });
     await h.step(`front page${suffix} passes axe`, () => h.axeCheck(page, `home${suffix}`));
-    await h.step(`nothing is wider than the screen${suffix}`, () => noSidewaysScroll(page));
+    await h.step(`nothing is wider than the screen${suffix}`, () => h.noSidewaysScroll(page));
     await h.step(`screenshot the front page${suffix}`, () => h.screenshot(page, `home${suffix}`));
 
     await h.step(`follow the organisation link to its profile${suffix}`, async () => {
@@ -55,7 +55,7 @@ export default async function publicPages(h) {
       assert.equal((await page.request.get(rss)).status(), 200);
     });
     await h.step(`profile${suffix} passes axe`, () => h.axeCheck(page, `organisation profile${suffix}`));
-    await h.step(`nothing is wider than the screen on the profile${suffix}`, () => noSidewaysScroll(page));
+    await h.step(`nothing is wider than the screen on the profile${suffix}`, () => h.noSidewaysScroll(page));
     await h.step(`screenshot the profile${suffix}`, () => h.screenshot(page, `organisation${suffix}`));
 
     await h.step(`the program is on the profile and opens its own page${suffix}`, async () => {
@@ -69,16 +69,7 @@ export default async function publicPages(h) {
       assert.match(main, new RegExp(h.t('en', 'field-eligibility')));
     });
     await h.step(`program page${suffix} passes axe`, () => h.axeCheck(page, `program page${suffix}`));
-    await h.step(`nothing is wider than the screen on the program page${suffix}`, () => noSidewaysScroll(page));
+    await h.step(`nothing is wider than the screen on the program page${suffix}`, () => h.noSidewaysScroll(page));
     await h.step(`screenshot the program page${suffix}`, () => h.screenshot(page, `program${suffix}`));
   }
-}
-
-/** The page does not scroll sideways: every line fits the viewport. */
-async function noSidewaysScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `the page is ${scroll}px wide in a ${client}px viewport`);
 }
