@@ -1,5 +1,6 @@
 //! The administration pages: create an account and change its role, add a domain rule, read
-//! the deliveries to a followed node and the audit log; every admin page passes axe.
+//! the deliveries to a followed node and the audit log; every admin page, reports and
+//! moderation included, passes axe.
 
 import assert from 'node:assert/strict';
 
@@ -102,4 +103,23 @@ export default async function admin(h) {
   });
   await h.step('audit page passes axe', () => h.axeCheck(page, 'admin audit log'));
   await h.step('screenshot the audit log', () => h.screenshot(page, 'admin-audit'));
+
+  for (const section of ['reports', 'moderation']) {
+    await h.step(`${section} page passes axe`, async () => {
+      await page.getByRole('navigation', { name: h.t('en', 'admin-sections-label') })
+        .getByRole('link', { name: h.t('en', `admin-section-${section}`) }).click();
+      await page.getByRole('heading', { level: 1, name: h.t('en', `admin-section-${section}`) }).waitFor();
+      await h.axeCheck(page, `admin ${section}`);
+    });
+  }
+  await h.step('the suspend confirmation page passes axe', async () => {
+    const form = page.locator('form[action="/admin/moderation/suspend"]');
+    await form.getByRole('textbox').first().fill(beta.actor);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin/moderation/suspend'),
+      form.getByRole('button').first().click(),
+    ]);
+    await page.getByRole('heading', { level: 1, name: h.t('en', 'moderation-suspend-title') }).waitFor();
+    await h.axeCheck(page, 'admin suspend confirmation');
+  });
 }
