@@ -117,4 +117,14 @@ export default async function publish(h) {
     ]);
     await page.getByRole('status').filter({ hasText: h.t('en', 'objects-done-saved') }).waitFor();
   });
+
+  await h.step('the delete confirmation page passes axe (and deleting waits for it)', async () => {
+    const card = page.locator('section[aria-labelledby="kind-program"] li.card').filter({ hasText: NAME });
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.endsWith('/delete')),
+      card.getByRole('link', { name: h.t('en', 'objects-delete') }).click(),
+    ]);
+    await page.getByRole('heading', { level: 1, name: h.t('en', 'delete-title') }).waitFor();
+    await h.axeCheck(page, 'delete confirmation');
+  });
 }

@@ -122,4 +122,9 @@ export default async function admin(h) {
     await page.getByRole('heading', { level: 1, name: h.t('en', 'moderation-suspend-title') }).waitFor();
     await h.axeCheck(page, 'admin suspend confirmation');
   });
+  await h.step('the key rotation confirmation page passes axe', async () => {
+    await page.goto(alpha.url('/admin/settings/rotate-key'));
+    await page.getByRole('heading', { level: 1, name: h.t('en', 'admin-rotate-title') }).waitFor();
+    await h.axeCheck(page, 'admin key rotation confirmation');
+  });
 }
