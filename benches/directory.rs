@@ -114,7 +114,13 @@ fn program(rng: &mut StdRng, vocabulary: &Vocabulary) -> Draft {
 }
 
 async fn seed(store: &dyn Store, count: usize) -> anyhow::Result<(String, Duration)> {
-    let org = gotong::domain::organisations::create_organisation(store, "bench", "Bench").await?;
+    let org = gotong::domain::organisations::create_organisation(
+        store,
+        &gotong::domain::sealing::Sealer::from_key(&gotong::domain::sealing::SecretKey::generate()),
+        "bench",
+        "Bench",
+    )
+    .await?;
     let author = "https://bench.example/o/bench".to_string();
     let mut rng = StdRng::seed_from_u64(7);
     let vocabulary = Vocabulary::new();

@@ -270,7 +270,7 @@ async fn rotated_key_is_refetched(backend: Backend) {
         .await
         .expect("q")
         .expect("org");
-    let rotated = gotong::domain::organisations::rotate_keys(a.store.as_ref(), org.id)
+    let rotated = gotong::domain::organisations::rotate_keys(a.store.as_ref(), &a.sealer(), org.id)
         .await
         .expect("rotate");
     assert_ne!(rotated.public_key_pem, old_key);

@@ -165,7 +165,7 @@ async fn org(node: &TestNode) -> OrganisationRow {
 }
 
 async fn private_key(node: &TestNode) -> String {
-    org(node).await.private_key_pem
+    node.private_key().await
 }
 
 /// Test keys, made once per test binary (key generation is slow).

@@ -80,12 +80,6 @@ async fn unsigned_forged_and_rfc9421_requests_get_401(backend: Backend) {
     );
 
     // A valid signature over a different body: the digest gives it away.
-    let org = a
-        .store
-        .organisation_by_handle("alpha")
-        .await
-        .expect("q")
-        .expect("org");
     let url = url::Url::parse(&format!("{}/inbox", b.base)).expect("url");
     let headers = sign_request(
         "POST",
@@ -93,7 +87,7 @@ async fn unsigned_forged_and_rfc9421_requests_get_401(backend: Backend) {
         Some(&body),
         None,
         &format!("{}#main-key", a.actor),
-        &org.private_key_pem,
+        &a.private_key().await,
     )
     .expect("sign");
     let tampered = follow_of(&a, &b, 2);

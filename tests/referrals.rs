@@ -4,7 +4,7 @@
 mod common;
 
 use common::{eventually, follow, signed_get, signed_post, tempdir, Backend, TestNode};
-use gotong::domain::sealing::Sealer;
+use gotong::domain::sealing::Binding;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -315,9 +315,11 @@ async fn assert_no_leaks(s: &Scene, referral_url: &str) {
         c_referrals.is_empty(),
         "the third node knows nothing of the referral"
     );
-    let key = Sealer::from_key_file(s.a.config.secret_key_file.as_ref()).expect("key");
-    for (body, inbox) in s.a.store.sent_activities(1000).await.expect("q") {
-        let body = key.open_if_sealed(&body).expect("open");
+    let key = s.a.sealer();
+    for (id, body, inbox) in s.a.store.sent_activities(1000).await.expect("q") {
+        let body = key
+            .open_if_sealed(&body, &Binding::outgoing(&id))
+            .expect("open");
         if body.contains(CANARY) {
             assert_eq!(
                 inbox,
@@ -647,7 +649,7 @@ async fn retention_erases_personal_fields_and_is_audited(backend: Backend) {
     assert!(report.queue_bodies_purged > 0, "{report:?}");
     let sent = s.a.store.sent_activities(1000).await.expect("q");
     assert!(
-        sent.iter().all(|(body, _)| !body.starts_with("sealed:")),
+        sent.iter().all(|(_, body, _)| !body.starts_with("sealed:")),
         "queued copies emptied"
     );
     let view = status_of(&s.a, &s.a_case, a_id).await;

@@ -254,7 +254,13 @@ async fn an_announced_key_rotation_reaches_followers_and_retires_the_old_key(bac
         "id": format!("{}/activities/old-key", a.base), "type": "Like", "actor": a.actor, "object": b.actor
     }))
     .expect("json");
-    let (status, _) = signed_post(&a, &b, &body, Some(&old.private_key_pem)).await;
+    let (status, _) = signed_post(
+        &a,
+        &b,
+        &body,
+        Some(&gotong::domain::organisations::signing_key(&a.sealer(), &old).expect("old key")),
+    )
+    .await;
     assert_eq!(status, 401, "a signature with the old key is refused");
 }
 

@@ -19,8 +19,10 @@ pub(super) async fn account(config: Config, command: AccountCommand) -> anyhow::
         None => match store.list_organisations().await?.into_iter().next() {
             Some(org) => org,
             None => {
+                let sealer = super::unlock(&config, store.as_ref()).await?;
                 organisations::create_organisation(
                     store.as_ref(),
+                    &sealer,
                     &config.org_handle,
                     &config.org_name,
                 )

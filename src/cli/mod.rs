@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: moderation::AdminCommand,
     },
+    /// The node's secret key, which seals private keys and referral data.
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
     /// Run the retention job now: erase the personal fields of referrals closed longer ago
     /// than referral_retention_days (a running node does this every hour).
     Retention,
@@ -70,6 +75,13 @@ enum Command {
     },
     /// Export the directory's programs (local and received) as HSDS 3.0 JSON or HXL CSV.
     Export(ExportArgs),
+}
+
+#[derive(Subcommand)]
+enum SecretCommand {
+    /// Replace the secret key and re-encrypt every sealed value with the new one. Stop the
+    /// node first; if interrupted, run it again to finish.
+    Rotate,
 }
 
 #[derive(clap::Args)]
@@ -206,6 +218,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export(config, args).await,
         Command::Domains { command } => domains(config, command).await,
         Command::Admin { command } => moderation::admin(config, command).await,
+        Command::Secret {
+            command: SecretCommand::Rotate,
+        } => {
+            let store = db::connect(&config.database_url).await?;
+            let path = std::path::Path::new(&config.secret_key_file);
+            let done = crate::domain::secret_key::rotate(store.as_ref(), path, None).await?;
+            println!(
+                "secret key {} replaced by {} in {}; {} values re-encrypted.\n\
+                 Back up the new key now. Database backups made before this rotation can only \
+                 be read with the old key: keep your copy of it as long as you keep them.",
+                done.old_key_id,
+                done.new_key_id,
+                path.display(),
+                done.resealed
+            );
+            Ok(())
+        }
         Command::Retention => {
             let store = db::connect(&config.database_url).await?;
             let report = crate::domain::retention::run_retention(
@@ -226,8 +255,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let store = db::connect(&config.database_url).await?;
-    if let Some(boot) =
-        organisations::bootstrap(store.as_ref(), &config.org_handle, &config.org_name).await?
+    let sealer = unlock(&config, store.as_ref()).await?;
+    if let Some(boot) = organisations::bootstrap(
+        store.as_ref(),
+        &sealer,
+        &config.org_handle,
+        &config.org_name,
+    )
+    .await?
     {
         println!(
             "\nCreated organisation @{}@{} and account '{}'.\n\
@@ -251,6 +286,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.listen
     );
     web::launch_with_tcp_listener(config, store, listener, shutdown_signal()).await
+}
+
+/// Opens the node's secret key, checked against the database (see `domain::secret_key`).
+pub(crate) async fn unlock(
+    config: &Config,
+    store: &dyn db::Store,
+) -> anyhow::Result<crate::domain::sealing::Sealer> {
+    Ok(crate::domain::secret_key::unlock(store, config.secret_key_file.as_ref()).await?)
 }
 
 async fn shutdown_signal() {

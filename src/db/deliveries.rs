@@ -11,6 +11,9 @@ pub struct NewActivity<'a> {
     pub organisation_id: i64,
     pub kind: &'a str,
     pub body: &'a str,
+    /// A key to sign with instead of the organisation's current one (sealed): the previous
+    /// key, for the `Update` that announces a new one to servers that know only the old.
+    pub signing_key_sealed: Option<&'a str>,
 }
 
 /// The oldest pending delivery of one inbox, with what is needed to send it.
@@ -24,6 +27,7 @@ pub struct DeliveryHead {
     pub organisation_id: i64,
     pub activity_ap_id: String,
     pub body: String,
+    pub signing_key_sealed: Option<String>,
 }
 
 /// How delivery to one inbox is going, for operators.
@@ -41,7 +45,7 @@ pub struct DestinationState {
 }
 
 const HEAD_SELECT: &str = "SELECT d.id, d.inbox, d.attempts, d.next_attempt_at, d.created_at,
-        a.organisation_id, a.ap_id AS activity_ap_id, a.body
+        a.organisation_id, a.ap_id AS activity_ap_id, a.body, a.signing_key_sealed
      FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
      WHERE d.state = 'pending'";
 
@@ -74,7 +78,8 @@ pub trait DeliveryStore {
     async fn destination_states(&self) -> DbResult<Vec<DestinationState>>;
     /// Every queued or sent activity body (sealed when not public) with its destination inbox,
     /// newest first: what this node sent where.
-    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>>;
+    /// The latest deliveries as (activity id, body, inbox).
+    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String, String)>>;
     /// Makes the pending deliveries to `inbox` due now; returns how many.
     async fn retry_destination(&self, inbox: &str) -> DbResult<u64>;
     /// Gives up the pending deliveries to `inbox` (state `dropped`); returns how many.
@@ -93,14 +98,15 @@ both_backends! { impl DeliveryStore {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let (activity_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at, signing_key_sealed)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(activity.ap_id)
         .bind(activity.organisation_id)
         .bind(activity.kind)
         .bind(activity.body)
         .bind(now)
+        .bind(activity.signing_key_sealed)
         .fetch_one(&mut *tx)
         .await?;
         for inbox in inboxes {
@@ -191,9 +197,9 @@ both_backends! { impl DeliveryStore {
         .await?)
     }
 
-    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>> {
+    async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String, String)>> {
         Ok(sqlx::query_as(
-            "SELECT a.body, d.inbox FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
+            "SELECT a.ap_id, a.body, d.inbox FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
              ORDER BY d.id DESC LIMIT $1",
         )
         .bind(limit)
@@ -210,7 +216,15 @@ both_backends! { impl DeliveryStore {
         .bind(before)
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected())
+        // A previous signing key is kept only while its announcement waits to be delivered.
+        let keys = sqlx::query(
+            "UPDATE outgoing_activities SET signing_key_sealed = NULL WHERE signing_key_sealed IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM deliveries d
+                               WHERE d.activity_id = outgoing_activities.id AND d.state = 'pending')",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() + keys.rows_affected())
     }
 
     async fn retry_destination(&self, inbox: &str) -> DbResult<u64> {

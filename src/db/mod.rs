@@ -15,6 +15,7 @@ pub mod policy;
 pub mod postgres;
 pub mod posts;
 pub mod referrals;
+pub mod sealed;
 pub mod sqlite;
 pub mod subscriptions;
 
@@ -30,6 +31,7 @@ pub use posts::{NewPost, PostFields, PostRow, PostStore};
 pub use referrals::{
     AuditRow, NewEvent, NewReferral, ReferralEventRow, ReferralRow, ReferralStore,
 };
+pub use sealed::{NodeSecretRow, SealedColumn, SealedStore, SealedValue};
 pub use subscriptions::{SubscriptionRow, SubscriptionStore};
 
 use std::sync::Arc;
@@ -48,6 +50,7 @@ pub trait Store:
     + PolicyStore
     + ModerationStore
     + SubscriptionStore
+    + SealedStore
     + Send
     + Sync
 {
@@ -55,6 +58,9 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// Refreshes the query planner's statistics (run hourly, and after bulk imports).
     async fn optimize(&self) -> DbResult<()>;
+    /// Leaves no old copy of re-sealed values in the database's files (after an upgrade or a
+    /// rotation of the secret key).
+    async fn scrub(&self) -> DbResult<()>;
 }
 
 /// Errors of the storage layer. Callers see `NotFound` and `Conflict` as such; anything else

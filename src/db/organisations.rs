@@ -10,7 +10,8 @@ pub struct OrganisationRow {
     pub summary: String,
     pub icon_url: Option<String>,
     pub public_key_pem: String,
-    pub private_key_pem: String,
+    /// The private signing key, sealed (see `domain::sealing`): never PEM in the database.
+    pub private_key_sealed: String,
     pub manual_approval: bool,
     pub created_at: i64,
 }
@@ -20,7 +21,8 @@ pub struct NewOrganisation<'a> {
     pub name: &'a str,
     pub summary: &'a str,
     pub public_key_pem: &'a str,
-    pub private_key_pem: &'a str,
+    /// Sealed by the caller with `Binding::organisation_key(handle)`.
+    pub private_key_sealed: &'a str,
 }
 
 #[async_trait::async_trait]
@@ -37,21 +39,21 @@ pub trait OrganisationStore {
         &self,
         id: i64,
         public_key_pem: &str,
-        private_key_pem: &str,
+        private_key_sealed: &str,
     ) -> DbResult<()>;
 }
 
 both_backends! { impl OrganisationStore {
     async fn insert_organisation(&self, new: NewOrganisation<'_>) -> DbResult<OrganisationRow> {
         Ok(sqlx::query_as(
-            "INSERT INTO organisations (handle, name, summary, public_key_pem, private_key_pem, created_at)
+            "INSERT INTO organisations (handle, name, summary, public_key_pem, private_key_sealed, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
         )
         .bind(new.handle)
         .bind(new.name)
         .bind(new.summary)
         .bind(new.public_key_pem)
-        .bind(new.private_key_pem)
+        .bind(new.private_key_sealed)
         .bind(now_ms())
         .fetch_one(&self.pool)
         .await?)
@@ -96,12 +98,12 @@ both_backends! { impl OrganisationStore {
         &self,
         id: i64,
         public_key_pem: &str,
-        private_key_pem: &str,
+        private_key_sealed: &str,
     ) -> DbResult<()> {
-        sqlx::query("UPDATE organisations SET public_key_pem = $2, private_key_pem = $3 WHERE id = $1")
+        sqlx::query("UPDATE organisations SET public_key_pem = $2, private_key_sealed = $3 WHERE id = $1")
             .bind(id)
             .bind(public_key_pem)
-            .bind(private_key_pem)
+            .bind(private_key_sealed)
             .execute(&self.pool)
             .await?;
         Ok(())

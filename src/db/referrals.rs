@@ -41,6 +41,8 @@ pub struct NewReferral<'a> {
 pub struct ReferralEventRow {
     pub id: i64,
     pub referral_id: i64,
+    /// A unique name for the event, to which its sealed note is bound.
+    pub uid: String,
     pub activity: Option<String>,
     pub at: i64,
     pub by_actor: String,
@@ -51,6 +53,8 @@ pub struct ReferralEventRow {
 
 pub struct NewEvent<'a> {
     pub referral_id: i64,
+    /// A fresh unique name (see `ReferralEventRow::uid`).
+    pub uid: &'a str,
     /// The activity that carried it, so a replay is stored once.
     pub activity: Option<&'a str>,
     pub by_actor: &'a str,
@@ -117,8 +121,8 @@ pub trait ReferralStore {
 }
 
 const INSERT_EVENT: &str =
-    "INSERT INTO referral_events (referral_id, activity, at, by_actor, kind, status, sealed)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity) DO NOTHING";
+    "INSERT INTO referral_events (referral_id, activity, at, by_actor, kind, status, sealed, uid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (activity) DO NOTHING";
 
 both_backends! { impl ReferralStore {
     async fn insert_referral(&self, r: NewReferral<'_>) -> DbResult<ReferralRow> {
@@ -175,7 +179,7 @@ both_backends! { impl ReferralStore {
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(INSERT_EVENT)
             .bind(e.referral_id).bind(e.activity).bind(now).bind(e.by_actor).bind(e.kind)
-            .bind(e.status).bind(e.sealed)
+            .bind(e.status).bind(e.sealed).bind(e.uid)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -199,7 +203,7 @@ both_backends! { impl ReferralStore {
     async fn add_referral_event(&self, e: NewEvent<'_>) -> DbResult<bool> {
         let done = sqlx::query(INSERT_EVENT)
             .bind(e.referral_id).bind(e.activity).bind(now_ms()).bind(e.by_actor).bind(e.kind)
-            .bind(e.status).bind(e.sealed)
+            .bind(e.status).bind(e.sealed).bind(e.uid)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)

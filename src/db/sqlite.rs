@@ -18,6 +18,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted and overwritten content is zeroed in the file, so an erased referral or
+            // a key sealed anew leaves no readable copy in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         if let Some(parent) = std::path::Path::new(options.get_filename()).parent() {
             if !parent.as_os_str().is_empty() {
@@ -48,6 +51,15 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    async fn scrub(&self) -> DbResult<()> {
+        // Moves every page into the database file and empties the WAL, which may still hold
+        // pages as they were before values were sealed anew.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn optimize(&self) -> DbResult<()> {

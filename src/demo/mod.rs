@@ -82,7 +82,9 @@ async fn start_node(
         ..Config::default()
     };
     let store = db::connect(&config.database_url).await?;
-    organisations::bootstrap(store.as_ref(), org.handle, org.name).await?;
+    let sealer =
+        crate::domain::secret_key::unlock(store.as_ref(), config.secret_key_file.as_ref()).await?;
+    organisations::bootstrap(store.as_ref(), &sealer, org.handle, org.name).await?;
     let admin = store
         .account_by_username("admin")
         .await?

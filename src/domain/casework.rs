@@ -3,7 +3,7 @@
 
 use super::accounts::{Role, Staff};
 use super::referrals::{check_note, ReferralStatus, Sealed, Side, Urgency};
-use super::sealing::Sealer;
+use super::sealing::{Binding, Sealer};
 use super::{DomainError, DomainResult};
 use crate::db::{NewEvent, NewReferral, ReferralRow, Store};
 use serde::Serialize;
@@ -91,6 +91,7 @@ pub async fn create(
     .await?;
     record(
         store,
+        sealer,
         &row,
         ReferralStatus::Sent,
         &staff.username,
@@ -122,6 +123,7 @@ pub async fn receive(
     .await?;
     record(
         store,
+        sealer,
         &row,
         ReferralStatus::Sent,
         parties.counterpart,
@@ -131,6 +133,7 @@ pub async fn receive(
     .await?;
     record(
         store,
+        sealer,
         &row,
         ReferralStatus::Received,
         "this node",
@@ -163,30 +166,44 @@ async fn insert(
             referral_offer: p.referral_offer,
             urgency: p.urgency.as_str(),
             status: ReferralStatus::Sent.as_str(),
-            sealed: &sealer.seal(&plain),
+            sealed: &sealer.seal(&plain, &Binding::referral(p.ap_id)),
         })
         .await?)
 }
 
+/// A fresh unique name for an event, and its note sealed bound to the referral and event.
+fn sealed_event(
+    sealer: &Sealer,
+    row: &ReferralRow,
+    note: Option<&str>,
+) -> (String, Option<String>) {
+    let uid = uuid::Uuid::new_v4().simple().to_string();
+    let sealed = note.map(|n| sealer.seal(n, &Binding::referral_event(&row.ap_id, &uid)));
+    (uid, sealed)
+}
+
 async fn record(
     store: &dyn Store,
+    sealer: &Sealer,
     row: &ReferralRow,
     status: ReferralStatus,
     by: &str,
     activity: Option<&str>,
-    sealed_note: Option<&str>,
+    note: Option<&str>,
 ) -> DomainResult<bool> {
+    let (uid, sealed) = sealed_event(sealer, row, note);
     Ok(store
         .record_status(
             row.id,
             status.as_str(),
             NewEvent {
                 referral_id: row.id,
+                uid: &uid,
                 activity,
                 by_actor: by,
                 kind: "status",
                 status: Some(status.as_str()),
-                sealed: sealed_note,
+                sealed: sealed.as_deref(),
             },
         )
         .await?)
@@ -230,14 +247,14 @@ pub async fn transition(
     };
     check_note(field, change.note, required)?;
     let note = change.note.trim();
-    let sealed = (!note.is_empty()).then(|| sealer.seal(note));
     let applied = record(
         store,
+        sealer,
         row,
         next,
         change.by,
         change.activity,
-        sealed.as_deref(),
+        (!note.is_empty()).then_some(note),
     )
     .await?;
     if applied {
@@ -258,15 +275,16 @@ pub async fn add_message(
     if row.erased_at.is_some() || ReferralStatus::parse(&row.status)?.is_final() {
         return Err(DomainError::Conflict("the referral is closed".into()));
     }
-    let sealed = sealer.seal(text.trim());
+    let (uid, sealed) = sealed_event(sealer, row, Some(text.trim()));
     let added = store
         .add_referral_event(NewEvent {
             referral_id: row.id,
+            uid: &uid,
             activity,
             by_actor: by,
             kind: "message",
             status: None,
-            sealed: Some(&sealed),
+            sealed: sealed.as_deref(),
         })
         .await?;
     if added {
@@ -283,14 +301,19 @@ pub async fn open(
 ) -> DomainResult<ReferralView> {
     let content = match &row.sealed {
         Some(sealed) => Some(
-            serde_json::from_str(&sealer.open(sealed)?)
+            serde_json::from_str(&sealer.open(sealed, &Binding::referral(&row.ap_id))?)
                 .map_err(|e| DomainError::Internal(e.to_string()))?,
         ),
         None => None,
     };
     let mut timeline = Vec::new();
     for e in store.referral_events(row.id).await? {
-        let text = e.sealed.as_deref().map(|s| sealer.open(s)).transpose()?;
+        let at = Binding::referral_event(&row.ap_id, &e.uid);
+        let text = e
+            .sealed
+            .as_deref()
+            .map(|s| sealer.open(s, &at))
+            .transpose()?;
         timeline.push(EventView {
             at: e.at,
             by: e.by_actor,

@@ -17,6 +17,7 @@ pub mod referrals;
 pub mod remote;
 pub mod retention;
 pub mod sealing;
+pub mod secret_key;
 pub mod staff_admin;
 pub mod subscriptions;
 pub mod text;

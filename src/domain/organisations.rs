@@ -1,5 +1,6 @@
 //! Organisations hosted on this node: handles, key pairs, first-start bootstrap.
 
+use super::sealing::{Binding, Sealer};
 use super::{accounts, DomainError, DomainResult};
 use crate::db::{NewOrganisation, OrganisationRow, Store};
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
@@ -35,8 +36,17 @@ pub fn generate_key_pair() -> DomainResult<(String, String)> {
     Ok((public_pem, private_pem))
 }
 
+/// The organisation's private signing key (PKCS#8 PEM), opened from its sealed form.
+pub fn signing_key(sealer: &Sealer, org: &OrganisationRow) -> DomainResult<String> {
+    sealer.open(
+        &org.private_key_sealed,
+        &Binding::organisation_key(&org.handle),
+    )
+}
+
 pub async fn create_organisation(
     store: &dyn Store,
+    sealer: &Sealer,
     handle: &str,
     name: &str,
 ) -> DomainResult<Organisation> {
@@ -55,19 +65,25 @@ pub async fn create_organisation(
             name: name.trim(),
             summary: "",
             public_key_pem: &public_key_pem,
-            private_key_pem: &private_key_pem,
+            private_key_sealed: &sealer.seal(&private_key_pem, &Binding::organisation_key(handle)),
         })
         .await?)
 }
 
 /// Replaces the organisation's key pair. Peers notice when our next signature fails with the
 /// key they cached and fetch the actor again; `federation::outbound` also announces it.
-pub async fn rotate_keys(store: &dyn Store, organisation_id: i64) -> DomainResult<Organisation> {
+pub async fn rotate_keys(
+    store: &dyn Store,
+    sealer: &Sealer,
+    organisation_id: i64,
+) -> DomainResult<Organisation> {
+    let org = store.organisation_by_id(organisation_id).await?;
     let (public_key_pem, private_key_pem) = tokio::task::spawn_blocking(generate_key_pair)
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))??;
+    let sealed = sealer.seal(&private_key_pem, &Binding::organisation_key(&org.handle));
     store
-        .set_organisation_keys(organisation_id, &public_key_pem, &private_key_pem)
+        .set_organisation_keys(organisation_id, &public_key_pem, &sealed)
         .await?;
     Ok(store.organisation_by_id(organisation_id).await?)
 }
@@ -91,6 +107,7 @@ pub struct Bootstrap {
 /// restart never creates anything twice.
 pub async fn bootstrap(
     store: &dyn Store,
+    sealer: &Sealer,
     handle: &str,
     name: &str,
 ) -> DomainResult<Option<Bootstrap>> {
@@ -99,7 +116,7 @@ pub async fn bootstrap(
     }
     let organisation = match store.organisation_by_handle(handle).await? {
         Some(existing) => existing,
-        None => create_organisation(store, handle, name).await?,
+        None => create_organisation(store, sealer, handle, name).await?,
     };
     let admin_username = "admin".to_string();
     let admin = accounts::create_account(

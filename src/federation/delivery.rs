@@ -3,6 +3,7 @@
 
 use super::{protocol::ActivityJson, signatures, FederationError, FederationResult, NodeContext};
 use crate::db::{now_ms, DeliveryHead, NewActivity};
+use crate::domain::sealing::Binding;
 use serde::Serialize;
 use std::{
     collections::HashSet,
@@ -25,6 +26,19 @@ pub async fn enqueue<O: Serialize>(
     activity: &ActivityJson<O>,
     inboxes: impl IntoIterator<Item = String>,
 ) -> FederationResult<()> {
+    enqueue_signed_with(ctx, organisation_id, activity, inboxes, None).await
+}
+
+/// Like [`enqueue`], signed with `private_key_pem` rather than the organisation's current
+/// key: the previous key, for the `Update` announcing a new one. Servers that cached the old
+/// key verify it, then fetch the new one (as Mastodon does when it rotates keys).
+pub async fn enqueue_signed_with<O: Serialize>(
+    ctx: &NodeContext,
+    organisation_id: i64,
+    activity: &ActivityJson<O>,
+    inboxes: impl IntoIterator<Item = String>,
+    private_key_pem: Option<&str>,
+) -> FederationResult<()> {
     let mut seen = HashSet::new();
     let local = format!("{}/", ctx.urls.base());
     let policy = crate::domain::policy::load(ctx.store.as_ref()).await?;
@@ -43,7 +57,8 @@ pub async fn enqueue<O: Serialize>(
     let body = if activity.is_public() {
         body
     } else {
-        ctx.sealer.seal(&body)
+        ctx.sealer
+            .seal(&body, &Binding::outgoing(activity.id.as_str()))
     };
     ctx.store
         .enqueue_activity(
@@ -52,6 +67,12 @@ pub async fn enqueue<O: Serialize>(
                 organisation_id,
                 kind: &activity.kind,
                 body: &body,
+                signing_key_sealed: private_key_pem
+                    .map(|pem| {
+                        ctx.sealer
+                            .seal(pem, &Binding::outgoing_signing_key(activity.id.as_str()))
+                    })
+                    .as_deref(),
             },
             &inboxes,
         )
@@ -67,15 +88,24 @@ pub async fn deliver_to_followers<O: Serialize>(
     organisation_id: i64,
     activity: &ActivityJson<O>,
 ) -> FederationResult<()> {
+    let inboxes = follower_inboxes(ctx, organisation_id).await?;
+    enqueue(ctx, organisation_id, activity, inboxes).await
+}
+
+/// The inboxes that reach every accepted follower, a shared inbox standing for its server.
+pub async fn follower_inboxes(
+    ctx: &NodeContext,
+    organisation_id: i64,
+) -> FederationResult<Vec<String>> {
     let followers = ctx
         .store
         .list_follows(crate::db::actors::Direction::Followers, organisation_id)
         .await?;
-    let inboxes = followers
+    Ok(followers
         .into_iter()
         .filter(|f| f.state == "accepted")
-        .map(|f| f.actor_shared_inbox.unwrap_or(f.actor_inbox));
-    enqueue(ctx, organisation_id, activity, inboxes).await
+        .map(|f| f.actor_shared_inbox.unwrap_or(f.actor_inbox))
+        .collect())
 }
 
 /// What one attempt came to.
@@ -215,22 +245,29 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         Err(e) => return Outcome::Failed(None, format!("signing organisation: {e}")),
     };
     let key_id = ctx.urls.key_id(&org.handle);
-    let body = match ctx.sealer.open_if_sealed(&head.body) {
+    let body = match ctx
+        .sealer
+        .open_if_sealed(&head.body, &Binding::outgoing(&head.activity_ap_id))
+    {
         Ok(body) => body,
         Err(e) => return Outcome::Rejected(None, e.to_string()),
     };
-    let body = body.as_bytes();
-    let headers = match signatures::sign_request(
-        "POST",
-        &url,
-        Some(body),
-        None,
-        &key_id,
-        &org.private_key_pem,
-    ) {
-        Ok(h) => h,
+    let private_key = match &head.signing_key_sealed {
+        Some(sealed) => ctx
+            .sealer
+            .open(sealed, &Binding::outgoing_signing_key(&head.activity_ap_id)),
+        None => crate::domain::organisations::signing_key(&ctx.sealer, &org),
+    };
+    let private_key = match private_key {
+        Ok(key) => key,
         Err(e) => return Outcome::Failed(None, e.to_string()),
     };
+    let body = body.as_bytes();
+    let headers =
+        match signatures::sign_request("POST", &url, Some(body), None, &key_id, &private_key) {
+            Ok(h) => h,
+            Err(e) => return Outcome::Failed(None, e.to_string()),
+        };
     let response = ctx
         .http
         .post(url)

@@ -5,6 +5,7 @@ use super::actors::{fetch_actor, refetch_actor, RemoteActor};
 use super::protocol::{ActivityJson, ObjectRef};
 use super::signatures::{self, SignatureError, UnverifiedSignature};
 use super::{FedData, FederationError, FederationResult};
+use crate::domain::sealing::Binding;
 use std::collections::BTreeMap;
 use url::Url;
 
@@ -135,7 +136,8 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
     let body = if activity.is_public() {
         body
     } else {
-        data.sealer.seal(&body)
+        data.sealer
+            .seal(&body, &Binding::inbox(activity.id.as_str()))
     };
     let (id, actor, kind) = (
         activity.id.as_str(),

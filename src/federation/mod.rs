@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod backfill;
 pub mod delivery;
 pub mod error;
+pub mod fetch_signer;
 pub mod inbox;
 pub mod moderation;
 pub mod objects;
@@ -103,47 +104,45 @@ impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
     }
 }
 
-/// Builds the context and the federation crate's configuration around it.
+/// Builds the context and the federation crate's configuration around it. Opens the node's
+/// secret key first and refuses (with the reason) when it is not the database's.
 pub async fn federation_config(
     config: Arc<Config>,
     store: Arc<dyn Store>,
 ) -> anyhow::Result<FederationConfig<NodeContext>> {
     let http = http_client(&config)?;
-    let sealer = crate::domain::sealing::Sealer::from_key_file(config.secret_key_file.as_ref())?;
+    let sealer = Arc::new(
+        crate::domain::secret_key::unlock(store.as_ref(), config.secret_key_file.as_ref()).await?,
+    );
     let context = NodeContext {
-        sealer: Arc::new(sealer),
+        sealer: sealer.clone(),
         urls: Urls::new(&config),
-        store,
+        store: store.clone(),
         http: http.clone(),
         config: config.clone(),
         wake_delivery: Arc::new(Notify::new()),
         wake_inbox: Arc::new(Notify::new()),
     };
-    // Fetches are signed by the node's first organisation, so servers that serve only signed
-    // requests (authorised fetch) answer them.
-    let signer = context
-        .store
-        .list_organisations()
-        .await?
-        .first()
-        .map(|org| actors::LocalSigner::new(&context.urls, org));
-    let mut builder = FederationConfig::builder();
-    if let Some(signer) = &signer {
-        builder.signed_fetch_actor(signer);
-    }
-    Ok(builder
+    // Fetches are signed by the node's first organisation with its current key (see
+    // `fetch_signer`), so servers that serve only signed requests answer them.
+    let client = reqwest_middleware::ClientBuilder::new(http)
+        .with(fetch_signer::FetchSigner {
+            store: store.clone(),
+            sealer,
+            urls: context.urls.clone(),
+        })
+        .build();
+    Ok(FederationConfig::builder()
         .domain(config.domain.clone())
         .url_verifier(Box::new(PolicyVerifier {
-            store: context.store.clone(),
+            store,
             dev: config.dev,
         }))
         .app_data(context)
-        .client(http.into())
+        .client(client)
         .debug(config.dev)
         .allow_http_urls(config.dev)
         .request_timeout(Duration::from_secs(config.http_timeout_secs))
-        // Sign fetches as Mastodon does (with Date and Host), which is what verifiers expect.
-        .http_signature_compat(true)
         // At most this many fetches while handling one incoming activity.
         .http_fetch_limit(25)
         .build()

@@ -5,6 +5,7 @@ use super::actors::resolve_handle;
 use super::delivery::{deliver_to_followers, enqueue};
 use super::{render, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, FollowRow, OrganisationRow};
+use crate::domain::referrals::ReferralStatus;
 use crate::domain::{accounts::Role, accounts::Staff, follows::FollowState, posts, DomainError};
 use serde_json::{json, Value};
 use url::Url;
@@ -192,6 +193,15 @@ pub async fn update_profile(
 
 /// Sends the organisation's actor to its followers with `Update` (a new profile or key).
 async fn announce_profile(ctx: &NodeContext, org: &OrganisationRow) -> FederationResult<()> {
+    let update = profile_update(ctx, org)?;
+    deliver_to_followers(ctx, org.id, &update).await
+}
+
+/// The organisation's actor as an `Update` addressed to the public and its followers.
+fn profile_update(
+    ctx: &NodeContext,
+    org: &OrganisationRow,
+) -> FederationResult<super::protocol::ActivityJson<super::protocol::ActorJson>> {
     let mut actor = render::organisation_actor(&ctx.urls, org);
     actor.context = None;
     let public =
@@ -204,15 +214,30 @@ async fn announce_profile(ctx: &NodeContext, org: &OrganisationRow) -> Federatio
         vec![public],
         vec![ctx.urls.followers(&org.handle)],
     );
-    deliver_to_followers(ctx, org.id, &update).await
+    Ok(update)
 }
 
-/// Replaces the organisation's key pair and announces the new key to followers, who would
-/// otherwise only notice when a signature fails.
+/// Replaces the organisation's key pair and announces the new key to everyone who verifies
+/// our signatures: followers, and the other party of every open referral (who may not follow
+/// us). Without it they would notice only when a signature fails.
 pub async fn rotate_key(ctx: &NodeContext, staff: &Staff) -> FederationResult<OrganisationRow> {
     staff.require(&[Role::Admin])?;
-    let org = crate::domain::organisations::rotate_keys(ctx.store.as_ref(), staff.organisation_id)
-        .await?;
-    announce_profile(ctx, &org).await?;
+    let before = ctx.store.organisation_by_id(staff.organisation_id).await?;
+    let previous = crate::domain::organisations::signing_key(&ctx.sealer, &before)?;
+    let org = crate::domain::organisations::rotate_keys(
+        ctx.store.as_ref(),
+        &ctx.sealer,
+        staff.organisation_id,
+    )
+    .await?;
+    let update = profile_update(ctx, &org)?;
+    let mut inboxes = super::delivery::follower_inboxes(ctx, org.id).await?;
+    for referral in ctx.store.list_referrals(org.id, None).await? {
+        let open = ReferralStatus::parse(&referral.status).is_ok_and(|s| !s.is_final());
+        if open && referral.erased_at.is_none() {
+            inboxes.push(referral.counterpart_inbox);
+        }
+    }
+    super::delivery::enqueue_signed_with(ctx, org.id, &update, inboxes, Some(&previous)).await?;
     Ok(org)
 }

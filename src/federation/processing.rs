@@ -5,6 +5,7 @@ use super::protocol::referral::REFERRAL_TYPE;
 use super::protocol::{ActivityJson, NoteJson, ObjectRef};
 use super::{outbound, referral_inbox, FedData, FederationError, FederationResult, NodeContext};
 use crate::db::{actors::Direction, InboxRow};
+use crate::domain::sealing::Binding;
 use crate::domain::{follows::FollowState, DomainError};
 use activitypub_federation::config::FederationConfig;
 use std::time::Duration;
@@ -41,7 +42,10 @@ pub async fn run_processor(
 }
 
 async fn process_row(data: &FedData, row: &InboxRow) {
-    let outcome = match data.sealer.open_if_sealed(&row.body) {
+    let outcome = match data
+        .sealer
+        .open_if_sealed(&row.body, &Binding::inbox(&row.ap_id))
+    {
         Ok(body) => match serde_json::from_str::<Incoming>(&body) {
             Ok(activity) => process(data, &activity).await,
             Err(e) => Err(FederationError::BadRequest(format!(

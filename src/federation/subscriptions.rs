@@ -49,6 +49,8 @@ pub async fn fetch_list(
         .organisation_by_id(sub.organisation_id)
         .await
         .map_err(|e| format!("signing organisation: {e}"))?;
+    let private_key = crate::domain::organisations::signing_key(&ctx.sealer, &org)
+        .map_err(|e| format!("signing organisation: {e}"))?;
     let accept = "application/json";
     let headers = signatures::sign_request(
         "GET",
@@ -56,7 +58,7 @@ pub async fn fetch_list(
         None,
         Some(accept),
         &ctx.urls.key_id(&org.handle),
-        &org.private_key_pem,
+        &private_key,
     )
     .map_err(|e| e.to_string())?;
     let mut response = ctx

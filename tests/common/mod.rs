@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod casework;
 
 use gotong::config::Config;
 use gotong::db::{self, Store};
@@ -121,6 +122,26 @@ pub fn config_for(
 }
 
 impl TestNode {
+    /// The node's secret key as it is on disk now.
+    pub fn sealer(&self) -> gotong::domain::sealing::Sealer {
+        let path = std::path::Path::new(&self.config.secret_key_file);
+        let key = gotong::domain::secret_key::read_key(path)
+            .expect("read secret key")
+            .expect("the node has a secret key");
+        gotong::domain::sealing::Sealer::from_key(&key)
+    }
+
+    /// The organisation's private key, opened as the node opens it.
+    pub async fn private_key(&self) -> String {
+        let org = self
+            .store
+            .organisation_by_handle(&self.handle)
+            .await
+            .expect("query")
+            .expect("organisation");
+        organisations::signing_key(&self.sealer(), &org).expect("open the private key")
+    }
+
     /// Creates the database, the organisation `handle` and an admin token, then starts.
     pub async fn start(backend: Backend, dir: &std::path::Path, handle: &str) -> TestNode {
         TestNode::start_with(backend, dir, handle, |_| {}).await
@@ -146,7 +167,13 @@ impl TestNode {
         let mut config = config_for(addr, &database_url, handle, dir);
         adjust(&mut config);
         let store = db::connect(&database_url).await.expect("database");
-        let boot = organisations::bootstrap(store.as_ref(), handle, &config.org_name)
+        let sealer = gotong::domain::secret_key::unlock(
+            store.as_ref(),
+            std::path::Path::new(&config.secret_key_file),
+        )
+        .await
+        .expect("secret key");
+        let boot = organisations::bootstrap(store.as_ref(), &sealer, handle, &config.org_name)
             .await
             .expect("bootstrap")
             .expect("fresh database bootstraps");
@@ -347,15 +374,10 @@ pub async fn signed_post(
     body: &[u8],
     key_pem: Option<&str>,
 ) -> (u16, Value) {
-    let org = signer
-        .store
-        .organisation_by_handle(&signer.handle)
-        .await
-        .expect("query")
-        .expect("org");
     let url = url::Url::parse(&format!("{}/inbox", to.base)).expect("url");
     let key_id = format!("{}#main-key", signer.actor);
-    let pem = key_pem.unwrap_or(&org.private_key_pem);
+    let own = signer.private_key().await;
+    let pem = key_pem.unwrap_or(&own);
     let headers =
         gotong::federation::signatures::sign_request("POST", &url, Some(body), None, &key_id, pem)
             .expect("sign");
@@ -377,12 +399,6 @@ pub async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
 
 /// A GET signed by `signer`'s organisation, as another server fetches; status and body.
 pub async fn signed_get(signer: &TestNode, url: &str) -> (u16, String) {
-    let org = signer
-        .store
-        .organisation_by_handle(&signer.handle)
-        .await
-        .expect("q")
-        .expect("org");
     let target = url::Url::parse(url).expect("url");
     let accept = "application/activity+json";
     let headers = gotong::federation::signatures::sign_request(
@@ -391,7 +407,7 @@ pub async fn signed_get(signer: &TestNode, url: &str) -> (u16, String) {
         None,
         Some(accept),
         &format!("{}#main-key", signer.actor),
-        &org.private_key_pem,
+        &signer.private_key().await,
     )
     .expect("sign");
     let response = reqwest::Client::new()
