@@ -321,6 +321,7 @@ fn a_destinations_backlog_can_be_retried_and_dropped() {
                 organisation_id: org.id,
                 kind: "Create",
                 body: "{}",
+                referral: None,
             };
             store
                 .enqueue_activity(activity, &[inbox.to_string()])

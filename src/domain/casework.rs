@@ -168,7 +168,7 @@ async fn insert(
         .await?)
 }
 
-async fn record(
+pub(super) async fn record(
     store: &dyn Store,
     row: &ReferralRow,
     status: ReferralStatus,
@@ -180,6 +180,7 @@ async fn record(
         .record_status(
             row.id,
             status.as_str(),
+            status.is_ended(),
             NewEvent {
                 referral_id: row.id,
                 activity,
@@ -230,7 +231,8 @@ pub async fn transition(
     };
     check_note(field, change.note, required)?;
     let note = change.note.trim();
-    let sealed = (!note.is_empty()).then(|| sealer.seal(note));
+    // Once erased, a referral keeps no new personal text either (a late outcome).
+    let sealed = (!note.is_empty() && row.erased_at.is_none()).then(|| sealer.seal(note));
     let applied = record(
         store,
         row,

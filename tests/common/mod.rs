@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod casework;
 
 use gotong::config::Config;
 use gotong::db::{self, Store};
