@@ -45,8 +45,20 @@ async fn message(node: &TestNode, token: &str, id: i64, text: &str) -> u16 {
 async fn offline(backend: Backend, ending: Ending) {
     let dir = tempdir();
     let (a, mut b, a_case, _) = pair(backend, dir.path()).await;
+    // To a program the sender holds: sending needs nothing from the receiver's server.
+    let program = json!({ "name": "Shelter", "themes": ["shelter"], "acceptingReferrals": true });
+    let (code, program) = b.api("POST", "/api/v1/programs", Some(program)).await;
+    assert_eq!(code, 201, "{program}");
+    let program = program["url"].as_str().expect("url").to_string();
+    eventually(10, "the program reaches the sender", || async {
+        a.store.post_by_ap_id(&program).await.expect("q").map(|_| ())
+    })
+    .await;
     b.stop(true);
-    let sent = send(&a, &a_case, referral_to(&b, "emergency", 1)).await;
+    let mut body = referral_to(&b, "emergency", 1);
+    body.as_object_mut().expect("object").remove("organisation");
+    body["program"] = json!(program);
+    let sent = send(&a, &a_case, body).await;
     let (id, url) = (sent["id"].as_i64().expect("id"), sent["url"].clone());
     let url = url.as_str().expect("url").to_string();
     // A message waits behind the Offer while the receiver is away.
@@ -94,9 +106,12 @@ async fn offline(backend: Backend, ending: Ending) {
     assert!(
         received
             .iter()
-            .all(|(kind, sealed)| matches!(kind.as_str(), "Accept" | "Create")
-                && (kind == "Accept" || !sealed)),
-        "only the follow's answer and the public update arrived: {received:?}"
+            .all(|(kind, sealed)| match kind.as_str() {
+                "Follow" | "Accept" => true,
+                "Create" => !sealed,
+                _ => false,
+            }),
+        "only the follow, its answer and the public update arrived: {received:?}"
     );
     assert_eq!(referral_count(&b).await, 0, "the receiver holds no referral");
     assert!(
