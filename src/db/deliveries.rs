@@ -87,7 +87,8 @@ pub trait DeliveryStore {
     async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String)>>;
     /// Makes the pending deliveries to `inbox` due now; returns how many.
     async fn retry_destination(&self, inbox: &str) -> DbResult<u64>;
-    /// Gives up the pending deliveries to `inbox` (state `dropped`); returns how many.
+    /// Gives up the pending deliveries to `inbox` (state `dropped`), an attempt in flight
+    /// included (it is not retried); returns how many.
     async fn drop_destination(&self, inbox: &str) -> DbResult<u64>;
     /// Empties the sealed bodies of activities created before `before` that nobody waits for
     /// any more; returns how many.
@@ -265,7 +266,7 @@ both_backends! { impl DeliveryStore {
     async fn drop_destination(&self, inbox: &str) -> DbResult<u64> {
         let done = sqlx::query(
             "UPDATE deliveries SET state = 'dropped', updated_at = $2, last_error = 'dropped by an operator'
-             WHERE inbox = $1 AND state = 'pending'",
+             WHERE inbox = $1 AND state IN ('pending', 'sending')",
         )
         .bind(inbox)
         .bind(now_ms())
