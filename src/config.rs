@@ -342,8 +342,7 @@ mod tests {
         let c = Config::load(None, env(&[("GOTONG_REFERRAL_EXPIRY_DAYS", "45")])).expect("ok");
         assert_eq!(c.referral_expiry_days, 45);
         for bad in ["0", "-3", "soon"] {
-            let err =
-                Config::load(None, env(&[("GOTONG_REFERRAL_EXPIRY_DAYS", bad)])).unwrap_err();
+            let err = Config::load(None, env(&[("GOTONG_REFERRAL_EXPIRY_DAYS", bad)])).unwrap_err();
             assert!(
                 err.to_string().contains("GOTONG_REFERRAL_EXPIRY_DAYS"),
                 "{err}"

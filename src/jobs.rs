@@ -12,7 +12,10 @@ const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// One run of the referral jobs at `now`: unanswered referrals expire (the other party is
 /// told), then ended referrals past the retention period are erased.
-pub async fn referral_jobs(ctx: &NodeContext, now: i64) -> anyhow::Result<retention::RetentionReport> {
+pub async fn referral_jobs(
+    ctx: &NodeContext,
+    now: i64,
+) -> anyhow::Result<retention::RetentionReport> {
     let expired =
         referral_lifecycle::expire_unanswered(ctx, now, ctx.config.referral_expiry_days).await?;
     if expired > 0 {

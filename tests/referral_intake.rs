@@ -24,14 +24,19 @@ async fn only_connected_organisations_refer_unless_anyone_may(backend: Backend) 
     let b_case = token(&b, "case-b", "caseworker").await;
     let c_case = token(&c, "case-c", "caseworker").await;
     let (code, intake) = b.api("GET", "/api/v1/admin/referral-intake", None).await;
-    assert_eq!((code, intake["referrals_from"].as_str()), (200, Some("connected")));
+    assert_eq!(
+        (code, intake["referrals_from"].as_str()),
+        (200, Some("connected"))
+    );
 
     // Not connected, even in an emergency: refused with the reason, and nothing kept.
     let refused = send(&a, &a_case, referral_to(&b, "emergency", 1)).await;
     let id = refused["id"].as_i64().expect("id");
     let answer = wait_status(&a, &a_case, id, "declined").await;
     assert!(
-        answer.to_string().contains("only from organisations it follows"),
+        answer
+            .to_string()
+            .contains("only from organisations it follows"),
         "{answer}"
     );
     assert_eq!(referral_count(&b).await, 0, "no referral row");
@@ -50,7 +55,9 @@ async fn only_connected_organisations_refer_unless_anyone_may(backend: Backend) 
     let url = sent["url"].as_str().expect("url");
     let got = incoming(&b, &b_case, url).await;
     let got = view(&b, &b_case, got["id"].as_i64().expect("id")).await;
-    assert!(got["content"]["needs"].as_str().is_some_and(|n| n.contains(CANARY)));
+    assert!(got["content"]["needs"]
+        .as_str()
+        .is_some_and(|n| n.contains(CANARY)));
 
     // A third organisation, not connected: refused, until the receiver takes anyone.
     let from_c = send(&c, &c_case, referral_to(&b, "routine", 3)).await;
@@ -60,9 +67,15 @@ async fn only_connected_organisations_refer_unless_anyone_may(backend: Backend) 
     let path = "/api/v1/admin/referral-intake";
     assert_eq!(b.api("PUT", path, Some(bad)).await.0, 422);
     let anyone = json!({ "referrals_from": "anyone" });
-    assert_eq!(b.api_as(&b_case, "PUT", path, Some(anyone.clone())).await.0, 403);
+    assert_eq!(
+        b.api_as(&b_case, "PUT", path, Some(anyone.clone())).await.0,
+        403
+    );
     let (code, set) = b.api("PUT", path, Some(anyone)).await;
-    assert_eq!((code, set["referrals_from"].as_str()), (200, Some("anyone")));
+    assert_eq!(
+        (code, set["referrals_from"].as_str()),
+        (200, Some("anyone"))
+    );
     let again = send(&c, &c_case, referral_to(&b, "routine", 4)).await;
     incoming(&b, &b_case, again["url"].as_str().expect("url")).await;
     assert_eq!(referral_count(&b).await, 2);
@@ -80,7 +93,9 @@ async fn erasing_now_reaches_the_other_party_and_only_it_may_ask(backend: Backen
     for n in [1, 2] {
         let sent = send(&a, &a_case, referral_to(&b, "urgent", n)).await;
         let url = sent["url"].as_str().expect("url").to_string();
-        let b_id = incoming(&b, &b_case, &url).await["id"].as_i64().expect("id");
+        let b_id = incoming(&b, &b_case, &url).await["id"]
+            .as_i64()
+            .expect("id");
         let a_id = sent["id"].as_i64().expect("id");
         wait_status(&a, &a_case, a_id, "received").await;
         pairs.push((a_id, b_id, url));
@@ -111,10 +126,22 @@ async fn erasing_now_reaches_the_other_party_and_only_it_may_ask(backend: Backen
     .await;
     let theirs = view(&b, &b_case, b_id).await;
     assert!(theirs["content"].is_null() && !theirs.to_string().contains(CANARY));
-    assert!(view(&b, &b_case, b_other).await["content"].is_object(), "only that one");
-    assert!(audit(&a).await.contains(&("admin".into(), "erase".into())), "who erased");
-    assert!(audit(&b).await.contains(&(a.actor.clone(), "erase".into())), "at whose request");
+    assert!(
+        view(&b, &b_case, b_other).await["content"].is_object(),
+        "only that one"
+    );
+    assert!(
+        audit(&a).await.contains(&("admin".into(), "erase".into())),
+        "who erased"
+    );
+    assert!(
+        audit(&b).await.contains(&(a.actor.clone(), "erase".into())),
+        "at whose request"
+    );
     let delete = received_from(&b, &a.actor).await;
-    assert!(delete.iter().any(|(kind, _)| kind == "Delete"), "{delete:?}");
+    assert!(
+        delete.iter().any(|(kind, _)| kind == "Delete"),
+        "{delete:?}"
+    );
     assert!(!url.is_empty());
 }

@@ -54,7 +54,12 @@ async fn delivered(p: &Pair, n: u32) -> (i64, i64) {
 }
 
 async fn ended_at(node: &TestNode, id: i64) -> i64 {
-    let row = node.store.referral_by_id(id).await.expect("q").expect("row");
+    let row = node
+        .store
+        .referral_by_id(id)
+        .await
+        .expect("q")
+        .expect("row");
     row.ended_at.expect("ended")
 }
 
@@ -135,7 +140,10 @@ async fn every_ending_is_erased_after_its_period_and_not_before(backend: Backend
         assert!(!after.to_string().contains(CANARY), "{name}: {after}");
     }
     let open = view(a, &p.a_case, still_open).await;
-    assert!(open["content"]["needs"].is_string(), "an open referral stays");
+    assert!(
+        open["content"]["needs"].is_string(),
+        "an open referral stays"
+    );
     let erasures = audit(a)
         .await
         .into_iter()
@@ -144,11 +152,16 @@ async fn every_ending_is_erased_after_its_period_and_not_before(backend: Backend
     assert_eq!(erasures, 5);
 
     // The receiver erases its own copies by its own clock, from the ending it saw.
-    let last = ended_at(b, b_withdrawn).await.max(ended_at(b, b_closed).await);
+    let last = ended_at(b, b_withdrawn)
+        .await
+        .max(ended_at(b, b_closed).await);
     let erased = retention::erase_expired(b.store.as_ref(), last + 90 * DAY + 1, 90)
         .await
         .expect("run");
-    assert_eq!(erased, 4, "completed, declined, withdrawn, declined-then-closed");
+    assert_eq!(
+        erased, 4,
+        "completed, declined, withdrawn, declined-then-closed"
+    );
     assert!(view(b, &p.b_case, b_open).await["content"].is_object());
 }
 
@@ -178,9 +191,22 @@ async fn unanswered_referrals_expire_on_both_sides(backend: Backend) {
     // Nobody sets `expired` by hand.
     let body = serde_json::json!({ "status": "expired" });
     let path = format!("/api/v1/referrals/{answered}/status");
-    assert_eq!(p.a.api_as(&p.a_case, "POST", &path, Some(body)).await.0, 422);
+    assert_eq!(
+        p.a.api_as(&p.a_case, "POST", &path, Some(body)).await.0,
+        422
+    );
     let at = ended_at(&p.b, b_unanswered).await;
     let store = p.b.store.as_ref();
-    assert_eq!(retention::erase_expired(store, at + 90 * DAY, 90).await.expect("run"), 0);
-    assert_eq!(retention::erase_expired(store, at + 90 * DAY + 1, 90).await.expect("run"), 1);
+    assert_eq!(
+        retention::erase_expired(store, at + 90 * DAY, 90)
+            .await
+            .expect("run"),
+        0
+    );
+    assert_eq!(
+        retention::erase_expired(store, at + 90 * DAY + 1, 90)
+            .await
+            .expect("run"),
+        1
+    );
 }

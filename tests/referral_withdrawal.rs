@@ -5,8 +5,8 @@
 mod common;
 
 use common::casework::{
-    database_text, incoming, move_to, queue_idle, received_from, referral_count, referral_to,
-    rows, send, token, view, wait_status, CANARY,
+    database_text, incoming, move_to, queue_idle, received_from, referral_count, referral_to, rows,
+    send, token, view, wait_status, CANARY,
 };
 use common::{eventually, follow, publish, tempdir, Backend, TestNode};
 use serde_json::json;
@@ -51,7 +51,11 @@ async fn offline(backend: Backend, ending: Ending) {
     assert_eq!(code, 201, "{program}");
     let program = program["url"].as_str().expect("url").to_string();
     eventually(10, "the program reaches the sender", || async {
-        a.store.post_by_ap_id(&program).await.expect("q").map(|_| ())
+        a.store
+            .post_by_ap_id(&program)
+            .await
+            .expect("q")
+            .map(|_| ())
     })
     .await;
     b.stop(true);
@@ -66,10 +70,24 @@ async fn offline(backend: Backend, ending: Ending) {
     assert_eq!(message(&a, &a_case, id, &text).await, 201);
     match ending {
         Ending::Withdraw => {
-            move_to(&a, &a_case, id, "withdrawn", &format!("{CANARY} moved away")).await
+            move_to(
+                &a,
+                &a_case,
+                id,
+                "withdrawn",
+                &format!("{CANARY} moved away"),
+            )
+            .await
         }
         Ending::Close => {
-            move_to(&a, &a_case, id, "withdrawn", &format!("{CANARY} moved away")).await;
+            move_to(
+                &a,
+                &a_case,
+                id,
+                "withdrawn",
+                &format!("{CANARY} moved away"),
+            )
+            .await;
             move_to(&a, &a_case, id, "closed", &format!("{CANARY} found help")).await;
         }
         Ending::Erase => {
@@ -97,23 +115,32 @@ async fn offline(backend: Backend, ending: Ending) {
     let post = publish(&a, "Open day at the shelter on Saturday").await;
     let post_url = post["url"].as_str().expect("url").to_string();
     eventually(30, "the public update reaches the receiver", || async {
-        b.store.post_by_ap_id(&post_url).await.expect("q").map(|_| ())
+        b.store
+            .post_by_ap_id(&post_url)
+            .await
+            .expect("q")
+            .map(|_| ())
     })
     .await;
     queue_idle(&a).await;
     let received = received_from(&b, &a.actor).await;
-    assert!(received.iter().any(|(kind, _)| kind == "Create"), "{received:?}");
     assert!(
-        received
-            .iter()
-            .all(|(kind, sealed)| match kind.as_str() {
-                "Follow" | "Accept" => true,
-                "Create" => !sealed,
-                _ => false,
-            }),
+        received.iter().any(|(kind, _)| kind == "Create"),
+        "{received:?}"
+    );
+    assert!(
+        received.iter().all(|(kind, sealed)| match kind.as_str() {
+            "Follow" | "Accept" => true,
+            "Create" => !sealed,
+            _ => false,
+        }),
         "only the follow, its answer and the public update arrived: {received:?}"
     );
-    assert_eq!(referral_count(&b).await, 0, "the receiver holds no referral");
+    assert_eq!(
+        referral_count(&b).await,
+        0,
+        "the receiver holds no referral"
+    );
     assert!(
         !database_text(&b, backend).await.contains(CANARY),
         "the receiver's database holds the canary"
@@ -147,7 +174,9 @@ async fn withdrawn_after_delivery_is_told_and_takes_back_queued_messages(backend
     let sent = send(&a, &a_case, referral_to(&b, "routine", 2)).await;
     let id = sent["id"].as_i64().expect("id");
     let url = sent["url"].as_str().expect("url").to_string();
-    let b_id = incoming(&b, &b_case, &url).await["id"].as_i64().expect("id");
+    let b_id = incoming(&b, &b_case, &url).await["id"]
+        .as_i64()
+        .expect("id");
     wait_status(&a, &a_case, id, "received").await;
     b.stop(true);
     let late = "a late message that must not arrive";
@@ -158,7 +187,13 @@ async fn withdrawn_after_delivery_is_told_and_takes_back_queued_messages(backend
     queue_idle(&a).await;
     let seen = view(&b, &b_case, seen["id"].as_i64().expect("id")).await;
     assert!(seen.to_string().contains("The person moved away"), "{seen}");
-    assert!(!seen.to_string().contains(late), "the queued message was taken back");
+    assert!(
+        !seen.to_string().contains(late),
+        "the queued message was taken back"
+    );
     let ended = b.store.referral_by_id(b_id).await.expect("q").expect("row");
-    assert!(ended.ended_at.is_some(), "retention counts from the withdrawal");
+    assert!(
+        ended.ended_at.is_some(),
+        "retention counts from the withdrawal"
+    );
 }

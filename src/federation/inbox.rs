@@ -150,8 +150,8 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
         }
         super::processing::process(data, &activity).await?;
         // A referral refused at the door leaves nothing personal here, not even sealed.
-        let refused = activity.kind == "Offer"
-            && data.store.referral_by_offer_activity(id).await?.is_none();
+        let refused =
+            activity.kind == "Offer" && data.store.referral_by_offer_activity(id).await?.is_none();
         let kept = if refused { "" } else { body.as_str() };
         data.store
             .insert_inbox_activity(id, actor, kind, kept, "done")

@@ -173,7 +173,9 @@ pub async fn change(
 ) -> FederationResult<()> {
     casework::check_access(staff, row)?;
     if next == ReferralStatus::Expired {
-        return Err(invalid("a referral expires by itself when nobody answers it in time"));
+        return Err(invalid(
+            "a referral expires by itself when nobody answers it in time",
+        ));
     }
     let side = Side::parse(&row.side)?;
     let change = Change {

@@ -91,7 +91,9 @@ fn actions(page: &Page, row: &ReferralRow) -> Vec<Action> {
     ReferralStatus::ALL
         .into_iter()
         // Expiry is the node's, never a caseworker's.
-        .filter(|next| *next != ReferralStatus::Expired && now.check_transition(*next, side).is_ok())
+        .filter(|next| {
+            *next != ReferralStatus::Expired && now.check_transition(*next, side).is_ok()
+        })
         .map(|next| {
             let note = match next {
                 ReferralStatus::Declined => Some(("referral-note-reason", true)),
