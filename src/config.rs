@@ -36,8 +36,11 @@ pub struct Config {
     /// File holding the key that encrypts referral data and private activities at rest.
     /// Created on first start; keep it out of database backups, and back it up apart.
     pub secret_key_file: String,
-    /// Days after a referral closes before its personal fields are erased.
+    /// Days after a referral ends (completed, declined, withdrawn, expired or closed) before
+    /// its personal fields are erased.
     pub referral_retention_days: i64,
+    /// Days after which a referral nobody accepted or declined becomes `expired`.
+    pub referral_expiry_days: i64,
     /// Requests a minute one remote server may make to the inboxes.
     pub inbox_rate_per_minute: u32,
     /// Requests a minute one client address may make to the API.
@@ -67,6 +70,7 @@ impl Default for Config {
             http_timeout_secs: 10,
             secret_key_file: "data/secret.key".into(),
             referral_retention_days: 90,
+            referral_expiry_days: 30,
             inbox_rate_per_minute: 600,
             api_rate_per_minute: 1200,
             login_rate_per_minute: 20,
@@ -112,6 +116,7 @@ const FIELDS: &[(&str, Kind)] = &[
     ("http_timeout_secs", Kind::Number),
     ("secret_key_file", Kind::Text),
     ("referral_retention_days", Kind::Number),
+    ("referral_expiry_days", Kind::Number),
     ("inbox_rate_per_minute", Kind::Number),
     ("api_rate_per_minute", Kind::Number),
     ("login_rate_per_minute", Kind::Number),
@@ -215,6 +220,9 @@ impl Config {
         }
         if self.referral_retention_days < 0 {
             return Err(invalid("referral_retention_days", "must not be negative"));
+        }
+        if self.referral_expiry_days < 1 {
+            return Err(invalid("referral_expiry_days", "must be at least 1"));
         }
         if self.delivery_concurrency == 0 {
             return Err(invalid("delivery_concurrency", "must be at least 1"));
@@ -326,6 +334,20 @@ mod tests {
             err.to_string().contains("GOTONG_HTTP_TIMEOUT_SECS"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn referral_expiry_is_read_and_checked() {
+        assert_eq!(Config::default().referral_expiry_days, 30);
+        let c = Config::load(None, env(&[("GOTONG_REFERRAL_EXPIRY_DAYS", "45")])).expect("ok");
+        assert_eq!(c.referral_expiry_days, 45);
+        for bad in ["0", "-3", "soon"] {
+            let err = Config::load(None, env(&[("GOTONG_REFERRAL_EXPIRY_DAYS", bad)])).unwrap_err();
+            assert!(
+                err.to_string().contains("GOTONG_REFERRAL_EXPIRY_DAYS"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -1,32 +1,45 @@
-//! Periodic jobs of a running node (hourly): retention of referral data, and fresh statistics
-//! for the database's query planner.
+//! Periodic jobs of a running node (hourly): expiry of unanswered referrals and retention of
+//! referral data, and fresh statistics for the database's query planner.
 
-use crate::db::Store;
+use crate::db::now_ms;
 use crate::domain::retention;
-use std::{sync::Arc, time::Duration};
+use crate::federation::{referral_lifecycle, NodeContext};
+use std::time::Duration;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
+/// One run of the referral jobs at `now`: unanswered referrals expire (the other party is
+/// told), then ended referrals past the retention period are erased.
+pub async fn referral_jobs(
+    ctx: &NodeContext,
+    now: i64,
+) -> anyhow::Result<retention::RetentionReport> {
+    let expired =
+        referral_lifecycle::expire_unanswered(ctx, now, ctx.config.referral_expiry_days).await?;
+    if expired > 0 {
+        info!("expiry: {expired} unanswered referrals expired");
+    }
+    let report =
+        retention::run_retention(ctx.store.as_ref(), now, ctx.config.referral_retention_days)
+            .await?;
+    if report.referrals_erased > 0 {
+        info!(
+            "retention: erased the personal fields of {} referrals",
+            report.referrals_erased
+        );
+    }
+    Ok(report)
+}
+
 /// Runs the hourly jobs at start and then every hour, until `shutdown`.
-pub async fn run_hourly(
-    store: Arc<dyn Store>,
-    retention_days: i64,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn run_hourly(ctx: NodeContext, mut shutdown: watch::Receiver<bool>) {
     loop {
-        match retention::run_retention(store.as_ref(), crate::db::now_ms(), retention_days).await {
-            Ok(report) if report.referrals_erased > 0 => {
-                info!(
-                    "retention: erased the personal fields of {} referrals",
-                    report.referrals_erased
-                )
-            }
-            Ok(_) => {}
-            Err(e) => warn!("retention job failed: {e}"),
+        if let Err(e) = referral_jobs(&ctx, now_ms()).await {
+            warn!("retention job failed: {e}");
         }
-        if let Err(e) = store.optimize().await {
+        if let Err(e) = ctx.store.optimize().await {
             warn!("refreshing the query planner's statistics failed: {e}");
         }
         tokio::select! {

@@ -268,6 +268,7 @@ fn a_destinations_backlog_can_be_retried_and_dropped() {
                 kind: "Create",
                 body: "{}",
                 signing_key_sealed: None,
+                referral: None,
             };
             store
                 .enqueue_activity(activity, &[inbox.to_string()])

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::casework::{casework, CANARY};
+use common::two_parties::{casework, CANARY};
 use common::{eventually, follow, tempdir, Backend, TestNode};
 use gotong::db::SealedColumn;
 use gotong::domain::sealing::{Sealer, SecretKey};

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::casework::{casework, contains, database_copy, execute, pem_lines, CANARY};
+use common::two_parties::{casework, contains, database_copy, execute, pem_lines, CANARY};
 use common::{publish, tempdir, Backend, TestNode};
 use gotong::db::SealedColumn;
 use gotong::domain::sealing::{seal_v1_for_tests, Binding, Sealer};

@@ -61,8 +61,9 @@ enum Command {
         #[command(subcommand)]
         command: SecretCommand,
     },
-    /// Run the retention job now: erase the personal fields of referrals closed longer ago
-    /// than referral_retention_days (a running node does this every hour).
+    /// Run the retention job now: expire referrals unanswered for referral_expiry_days, and
+    /// erase the personal fields of referrals that ended longer ago than
+    /// referral_retention_days (a running node does this every hour).
     Retention,
     /// Start three sample nodes on 127.0.0.1 that follow each other, and print their tokens.
     Demo {
@@ -237,12 +238,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Retention => {
             let store = db::connect(&config.database_url).await?;
-            let report = crate::domain::retention::run_retention(
-                store.as_ref(),
-                db::now_ms(),
-                config.referral_retention_days,
-            )
-            .await?;
+            // Expiry tells the other parties with queued activities, sent when the node runs.
+            let federation =
+                crate::federation::federation_config(std::sync::Arc::new(config), store).await?;
+            let report = crate::jobs::referral_jobs(&federation, db::now_ms()).await?;
             println!(
                 "erased {} referrals; emptied {} queued private activities",
                 report.referrals_erased, report.queue_bodies_purged

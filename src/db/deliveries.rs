@@ -14,6 +14,8 @@ pub struct NewActivity<'a> {
     /// A key to sign with instead of the organisation's current one (sealed): the previous
     /// key, for the `Update` that announces a new one to servers that know only the old.
     pub signing_key_sealed: Option<&'a str>,
+    /// The referral (its id) the activity belongs to, so it can be taken back.
+    pub referral: Option<&'a str>,
 }
 
 /// The oldest pending delivery of one inbox, with what is needed to send it.
@@ -54,6 +56,12 @@ pub trait DeliveryStore {
     /// Stores the activity and a pending delivery to each inbox, atomically.
     async fn enqueue_activity(&self, activity: NewActivity<'_>, inboxes: &[String])
         -> DbResult<()>;
+    /// Marks a pending delivery as in flight (`sending`); `false` when it is no longer pending
+    /// (taken back meanwhile), and then it must not be sent.
+    async fn claim_delivery(&self, id: i64) -> DbResult<bool>;
+    /// Puts deliveries left in flight by a stopped worker back in the queue; they may have
+    /// reached their receiver.
+    async fn release_claims(&self) -> DbResult<u64>;
     /// Heads of inboxes whose head is due at `now`, oldest first.
     async fn due_heads(&self, now: i64, limit: i64) -> DbResult<Vec<DeliveryHead>>;
     /// The current head of one inbox, due or not.
@@ -67,13 +75,15 @@ pub trait DeliveryStore {
         status: Option<i64>,
         error: Option<&str>,
     ) -> DbResult<()>;
-    /// Records a failed attempt and when to try again.
+    /// Records a failed attempt and when to try again; `maybe_received` when the request may
+    /// have reached the receiver all the same.
     async fn retry_delivery(
         &self,
         id: i64,
         next_attempt_at: i64,
         status: Option<i64>,
         error: &str,
+        maybe_received: bool,
     ) -> DbResult<()>;
     async fn destination_states(&self) -> DbResult<Vec<DestinationState>>;
     /// Every queued or sent activity body (sealed when not public) with its destination inbox,
@@ -82,7 +92,8 @@ pub trait DeliveryStore {
     async fn sent_activities(&self, limit: i64) -> DbResult<Vec<(String, String, String)>>;
     /// Makes the pending deliveries to `inbox` due now; returns how many.
     async fn retry_destination(&self, inbox: &str) -> DbResult<u64>;
-    /// Gives up the pending deliveries to `inbox` (state `dropped`); returns how many.
+    /// Gives up the pending deliveries to `inbox` (state `dropped`), an attempt in flight
+    /// included (it is not retried); returns how many.
     async fn drop_destination(&self, inbox: &str) -> DbResult<u64>;
     /// Empties the sealed bodies of activities created before `before` that nobody waits for
     /// any more; returns how many.
@@ -98,8 +109,8 @@ both_backends! { impl DeliveryStore {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let (activity_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at, signing_key_sealed)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO outgoing_activities (ap_id, organisation_id, kind, body, created_at, signing_key_sealed, referral)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(activity.ap_id)
         .bind(activity.organisation_id)
@@ -107,6 +118,7 @@ both_backends! { impl DeliveryStore {
         .bind(activity.body)
         .bind(now)
         .bind(activity.signing_key_sealed)
+        .bind(activity.referral)
         .fetch_one(&mut *tx)
         .await?;
         for inbox in inboxes {
@@ -122,6 +134,26 @@ both_backends! { impl DeliveryStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn claim_delivery(&self, id: i64) -> DbResult<bool> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'sending', updated_at = $2 WHERE id = $1 AND state = 'pending'",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_claims(&self) -> DbResult<u64> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'pending', maybe_received = TRUE WHERE state = 'sending'",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn due_heads(&self, now: i64, limit: i64) -> DbResult<Vec<DeliveryHead>> {
@@ -148,7 +180,8 @@ both_backends! { impl DeliveryStore {
     ) -> DbResult<()> {
         sqlx::query(
             "UPDATE deliveries SET state = $2, attempts = attempts + 1, last_status = $3,
-                 last_error = $4, updated_at = $5 WHERE id = $1",
+                 last_error = $4, updated_at = $5, maybe_received = (maybe_received OR $2 <> 'abandoned')
+             WHERE id = $1 AND state IN ('pending', 'sending')",
         )
         .bind(id)
         .bind(state)
@@ -166,16 +199,22 @@ both_backends! { impl DeliveryStore {
         next_attempt_at: i64,
         status: Option<i64>,
         error: &str,
+        maybe_received: bool,
     ) -> DbResult<()> {
+        // Only a delivery still in flight goes back to the queue: one taken back meanwhile
+        // stays withdrawn.
         sqlx::query(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $2, last_status = $3,
-                 last_error = $4, updated_at = $5 WHERE id = $1",
+            "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, next_attempt_at = $2,
+                 last_status = $3, last_error = $4, updated_at = $5,
+                 maybe_received = (maybe_received OR $6)
+             WHERE id = $1 AND state IN ('pending', 'sending')",
         )
         .bind(id)
         .bind(next_attempt_at)
         .bind(status)
         .bind(error)
         .bind(now_ms())
+        .bind(maybe_received)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -184,7 +223,7 @@ both_backends! { impl DeliveryStore {
     async fn destination_states(&self) -> DbResult<Vec<DestinationState>> {
         Ok(sqlx::query_as(
             "SELECT d.inbox,
-                 SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
+                 SUM(CASE WHEN d.state IN ('pending', 'sending') THEN 1 ELSE 0 END) AS pending,
                  SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
                  SUM(CASE WHEN d.state IN ('rejected', 'abandoned', 'dropped') THEN 1 ELSE 0 END) AS failed,
                  MIN(CASE WHEN d.state = 'pending' THEN d.next_attempt_at END) AS next_attempt_at,
@@ -241,7 +280,7 @@ both_backends! { impl DeliveryStore {
     async fn drop_destination(&self, inbox: &str) -> DbResult<u64> {
         let done = sqlx::query(
             "UPDATE deliveries SET state = 'dropped', updated_at = $2, last_error = 'dropped by an operator'
-             WHERE inbox = $1 AND state = 'pending'",
+             WHERE inbox = $1 AND state IN ('pending', 'sending')",
         )
         .bind(inbox)
         .bind(now_ms())

@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod policy;
 pub mod postgres;
 pub mod posts;
+pub mod referral_lifecycle;
 pub mod referrals;
 pub mod sealed;
 pub mod sqlite;
@@ -28,6 +29,7 @@ pub use moderation::{ModeratedActorRow, ModerationStore, NewReport, RemovedObjec
 pub use organisations::{NewOrganisation, OrganisationRow, OrganisationStore};
 pub use policy::{DomainRuleRow, PolicyStore};
 pub use posts::{NewPost, PostFields, PostRow, PostStore};
+pub use referral_lifecycle::ReferralLifecycleStore;
 pub use referrals::{
     AuditRow, NewEvent, NewReferral, ReferralEventRow, ReferralRow, ReferralStore,
 };
@@ -47,6 +49,7 @@ pub trait Store:
     + DeliveryStore
     + InboxStore
     + ReferralStore
+    + ReferralLifecycleStore
     + PolicyStore
     + ModerationStore
     + SubscriptionStore

@@ -21,6 +21,8 @@ pub struct ReferralRow {
     pub updated_at: i64,
     pub closed_at: Option<i64>,
     pub erased_at: Option<i64>,
+    /// When it reached an end state; retention counts from here.
+    pub ended_at: Option<i64>,
 }
 
 pub struct NewReferral<'a> {
@@ -92,16 +94,24 @@ pub trait ReferralStore {
         organisation_id: i64,
         side: Option<&str>,
     ) -> DbResult<Vec<ReferralRow>>;
-    /// Moves a referral to `status` and records the event, atomically. `false` (nothing
+    /// Moves a referral to `status` and records the event, atomically; `ended` when the
+    /// status is an end state (the first one reached is kept as `ended_at`). `false` (nothing
     /// written) when the event's activity was recorded before.
-    async fn record_status(&self, id: i64, status: &str, event: NewEvent<'_>) -> DbResult<bool>;
+    async fn record_status(
+        &self,
+        id: i64,
+        status: &str,
+        ended: bool,
+        event: NewEvent<'_>,
+    ) -> DbResult<bool>;
     /// Records a message or note; `false` when its activity was recorded before.
     async fn add_referral_event(&self, event: NewEvent<'_>) -> DbResult<bool>;
     async fn referral_events(&self, referral_id: i64) -> DbResult<Vec<ReferralEventRow>>;
-    /// Referrals of `referral_offer` that still take a place (not declined or withdrawn).
+    /// Referrals of `referral_offer` that still take a place (not declined, withdrawn or
+    /// expired).
     async fn count_offer_referrals(&self, referral_offer: &str) -> DbResult<i64>;
-    /// Closed referrals whose personal fields are due for erasure.
-    async fn referrals_to_erase(&self, closed_before: i64) -> DbResult<Vec<ReferralRow>>;
+    /// Referrals that reached an end state before `ended_before` and are not yet erased.
+    async fn referrals_to_erase(&self, ended_before: i64) -> DbResult<Vec<ReferralRow>>;
     /// Erases the sealed fields of a referral and its events, keeping dates and statuses.
     async fn erase_referral(&self, id: i64) -> DbResult<()>;
     async fn record_audit(
@@ -174,7 +184,7 @@ both_backends! { impl ReferralStore {
         .await?)
     }
 
-    async fn record_status(&self, id: i64, status: &str, e: NewEvent<'_>) -> DbResult<bool> {
+    async fn record_status(&self, id: i64, status: &str, ended: bool, e: NewEvent<'_>) -> DbResult<bool> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(INSERT_EVENT)
@@ -188,12 +198,14 @@ both_backends! { impl ReferralStore {
         }
         sqlx::query(
             "UPDATE referrals SET status = $2, updated_at = $3,
-                 closed_at = CASE WHEN $2 = 'closed' THEN $3 ELSE closed_at END
+                 closed_at = CASE WHEN $2 = 'closed' THEN $3 ELSE closed_at END,
+                 ended_at = CASE WHEN $4 THEN COALESCE(ended_at, $3) ELSE ended_at END
              WHERE id = $1",
         )
         .bind(id)
         .bind(status)
         .bind(now)
+        .bind(ended)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -219,7 +231,7 @@ both_backends! { impl ReferralStore {
     async fn count_offer_referrals(&self, referral_offer: &str) -> DbResult<i64> {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM referrals WHERE referral_offer = $1
-               AND status NOT IN ('declined', 'withdrawn')",
+               AND status NOT IN ('declined', 'withdrawn', 'expired')",
         )
         .bind(referral_offer)
         .fetch_one(&self.pool)
@@ -227,11 +239,11 @@ both_backends! { impl ReferralStore {
         Ok(n)
     }
 
-    async fn referrals_to_erase(&self, closed_before: i64) -> DbResult<Vec<ReferralRow>> {
+    async fn referrals_to_erase(&self, ended_before: i64) -> DbResult<Vec<ReferralRow>> {
         Ok(sqlx::query_as(
-            "SELECT * FROM referrals WHERE closed_at IS NOT NULL AND closed_at < $1 AND erased_at IS NULL",
+            "SELECT * FROM referrals WHERE ended_at IS NOT NULL AND ended_at < $1 AND erased_at IS NULL",
         )
-        .bind(closed_before)
+        .bind(ended_before)
         .fetch_all(&self.pool)
         .await?)
     }

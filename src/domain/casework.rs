@@ -91,7 +91,6 @@ pub async fn create(
     .await?;
     record(
         store,
-        sealer,
         &row,
         ReferralStatus::Sent,
         &staff.username,
@@ -123,7 +122,6 @@ pub async fn receive(
     .await?;
     record(
         store,
-        sealer,
         &row,
         ReferralStatus::Sent,
         parties.counterpart,
@@ -133,7 +131,6 @@ pub async fn receive(
     .await?;
     record(
         store,
-        sealer,
         &row,
         ReferralStatus::Received,
         "this node",
@@ -172,30 +169,27 @@ async fn insert(
 }
 
 /// A fresh unique name for an event, and its note sealed bound to the referral and event.
-fn sealed_event(
-    sealer: &Sealer,
-    row: &ReferralRow,
-    note: Option<&str>,
-) -> (String, Option<String>) {
+fn sealed_event(row: &ReferralRow, note: Option<(&Sealer, &str)>) -> (String, Option<String>) {
     let uid = uuid::Uuid::new_v4().simple().to_string();
-    let sealed = note.map(|n| sealer.seal(n, &Binding::referral_event(&row.ap_id, &uid)));
+    let sealed = note.map(|(sealer, n)| sealer.seal(n, &Binding::referral_event(&row.ap_id, &uid)));
     (uid, sealed)
 }
 
-async fn record(
+/// Records a change of status, with its note (a reason or outcome) sealed by `note`'s sealer.
+pub(super) async fn record(
     store: &dyn Store,
-    sealer: &Sealer,
     row: &ReferralRow,
     status: ReferralStatus,
     by: &str,
     activity: Option<&str>,
-    note: Option<&str>,
+    note: Option<(&Sealer, &str)>,
 ) -> DomainResult<bool> {
-    let (uid, sealed) = sealed_event(sealer, row, note);
+    let (uid, sealed) = sealed_event(row, note);
     Ok(store
         .record_status(
             row.id,
             status.as_str(),
+            status.is_ended(),
             NewEvent {
                 referral_id: row.id,
                 uid: &uid,
@@ -247,14 +241,15 @@ pub async fn transition(
     };
     check_note(field, change.note, required)?;
     let note = change.note.trim();
+    // Once erased, a referral keeps no new personal text either (a late outcome).
+    let kept = (!note.is_empty() && row.erased_at.is_none()).then_some(note);
     let applied = record(
         store,
-        sealer,
         row,
         next,
         change.by,
         change.activity,
-        (!note.is_empty()).then_some(note),
+        kept.map(|note| (sealer, note)),
     )
     .await?;
     if applied {
@@ -275,7 +270,7 @@ pub async fn add_message(
     if row.erased_at.is_some() || ReferralStatus::parse(&row.status)?.is_final() {
         return Err(DomainError::Conflict("the referral is closed".into()));
     }
-    let (uid, sealed) = sealed_event(sealer, row, Some(text.trim()));
+    let (uid, sealed) = sealed_event(row, Some((sealer, text.trim())));
     let added = store
         .add_referral_event(NewEvent {
             referral_id: row.id,

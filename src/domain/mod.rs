@@ -13,6 +13,7 @@ pub mod objects;
 pub mod organisations;
 pub mod policy;
 pub mod posts;
+pub mod referral_intake;
 pub mod referrals;
 pub mod remote;
 pub mod retention;

@@ -15,6 +15,8 @@ pub enum ReferralStatus {
     Completed,
     Declined,
     Withdrawn,
+    /// Never answered (neither accepted nor declined) within the expiry period.
+    Expired,
     Closed,
 }
 
@@ -51,7 +53,7 @@ impl Side {
 }
 
 impl ReferralStatus {
-    pub const ALL: [ReferralStatus; 8] = [
+    pub const ALL: [ReferralStatus; 9] = [
         ReferralStatus::Sent,
         ReferralStatus::Received,
         ReferralStatus::Accepted,
@@ -59,8 +61,12 @@ impl ReferralStatus {
         ReferralStatus::Completed,
         ReferralStatus::Declined,
         ReferralStatus::Withdrawn,
+        ReferralStatus::Expired,
         ReferralStatus::Closed,
     ];
+
+    /// Not answered yet: neither accepted nor declined. Such a referral expires.
+    pub const UNANSWERED: [ReferralStatus; 2] = [ReferralStatus::Sent, ReferralStatus::Received];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,6 +77,7 @@ impl ReferralStatus {
             ReferralStatus::Completed => "completed",
             ReferralStatus::Declined => "declined",
             ReferralStatus::Withdrawn => "withdrawn",
+            ReferralStatus::Expired => "expired",
             ReferralStatus::Closed => "closed",
         }
     }
@@ -92,8 +99,10 @@ impl ReferralStatus {
             InProgress => (Some(Side::Receiver), &[Accepted]),
             Completed => (Some(Side::Receiver), &[Accepted, InProgress]),
             Withdrawn => (Some(Side::Sender), &[Sent, Received, Accepted, InProgress]),
+            // Each node expires its own copy when nobody answered in time.
+            Expired => (None, &Self::UNANSWERED),
             // Either party may close a referral that has ended, recording the outcome.
-            Closed => (None, &[Completed, Declined, Withdrawn]),
+            Closed => (None, &[Completed, Declined, Withdrawn, Expired]),
         }
     }
 
@@ -119,9 +128,16 @@ impl ReferralStatus {
         Ok(())
     }
 
-    /// Ended referrals: their personal fields are erased after the retention period.
+    /// Closed: nothing more happens in it, not even a message.
     pub fn is_final(self) -> bool {
         self == ReferralStatus::Closed
+    }
+
+    /// An end state: retention counts from the first one a referral reaches, and what is
+    /// still queued for it is taken back.
+    pub fn is_ended(self) -> bool {
+        use ReferralStatus::*;
+        matches!(self, Completed | Declined | Withdrawn | Expired | Closed)
     }
 }
 
@@ -276,6 +292,13 @@ mod tests {
             Err(DomainError::Conflict(_))
         ));
         assert!(Sent.check_transition(InProgress, Side::Receiver).is_err());
+        // Only an unanswered referral expires, on either side; an expired one can be closed.
+        assert!(Sent.check_transition(Expired, Side::Sender).is_ok());
+        assert!(Received.check_transition(Expired, Side::Receiver).is_ok());
+        assert!(Accepted.check_transition(Expired, Side::Sender).is_err());
+        assert!(Expired.check_transition(Accepted, Side::Receiver).is_err());
+        assert!(Expired.check_transition(Closed, Side::Receiver).is_ok());
+        assert!(Expired.is_ended() && Completed.is_ended() && !InProgress.is_ended());
     }
 
     fn sealed() -> Sealed {

@@ -26,7 +26,19 @@ pub async fn enqueue<O: Serialize>(
     activity: &ActivityJson<O>,
     inboxes: impl IntoIterator<Item = String>,
 ) -> FederationResult<()> {
-    enqueue_signed_with(ctx, organisation_id, activity, inboxes, None).await
+    enqueue_with(ctx, organisation_id, activity, inboxes, None, None).await
+}
+
+/// Like [`enqueue`], for an activity that belongs to the referral `referral` (its id): what is
+/// queued for a referral can be taken back while it waits.
+pub async fn enqueue_for<O: Serialize>(
+    ctx: &NodeContext,
+    organisation_id: i64,
+    activity: &ActivityJson<O>,
+    inboxes: impl IntoIterator<Item = String>,
+    referral: Option<&str>,
+) -> FederationResult<()> {
+    enqueue_with(ctx, organisation_id, activity, inboxes, referral, None).await
 }
 
 /// Like [`enqueue`], signed with `private_key_pem` rather than the organisation's current
@@ -37,6 +49,25 @@ pub async fn enqueue_signed_with<O: Serialize>(
     organisation_id: i64,
     activity: &ActivityJson<O>,
     inboxes: impl IntoIterator<Item = String>,
+    private_key_pem: &str,
+) -> FederationResult<()> {
+    enqueue_with(
+        ctx,
+        organisation_id,
+        activity,
+        inboxes,
+        None,
+        Some(private_key_pem),
+    )
+    .await
+}
+
+async fn enqueue_with<O: Serialize>(
+    ctx: &NodeContext,
+    organisation_id: i64,
+    activity: &ActivityJson<O>,
+    inboxes: impl IntoIterator<Item = String>,
+    referral: Option<&str>,
     private_key_pem: Option<&str>,
 ) -> FederationResult<()> {
     let mut seen = HashSet::new();
@@ -73,6 +104,7 @@ pub async fn enqueue_signed_with<O: Serialize>(
                             .seal(pem, &Binding::outgoing_signing_key(activity.id.as_str()))
                     })
                     .as_deref(),
+                referral,
             },
             &inboxes,
         )
@@ -113,12 +145,17 @@ enum Outcome {
     Delivered(i64),
     /// The receiver refused it for good (a 4xx other than 408 or 429); retrying is useless.
     Rejected(Option<i64>, String),
-    Failed(Option<i64>, String),
+    /// Worth retrying; `true` when the request may have reached the receiver all the same.
+    Failed(Option<i64>, String, bool),
 }
 
 /// Runs until `shutdown` turns true, then stops every delivery in flight; whatever was not
 /// finished stays pending in the database for the next start.
 pub async fn run_worker(ctx: NodeContext, mut shutdown: watch::Receiver<bool>) {
+    // Whatever was in flight when the node stopped goes back to the queue.
+    if let Err(e) = ctx.store.release_claims().await {
+        warn!("delivery worker cannot release deliveries left in flight: {e}");
+    }
     let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
     let mut tasks = JoinSet::new();
     loop {
@@ -168,6 +205,16 @@ async fn drain_inbox(ctx: NodeContext, inbox: String, in_flight: Arc<Mutex<HashS
                 break;
             }
         };
+        // Claimed just before sending: a delivery taken back meanwhile (a withdrawn referral)
+        // is never sent, and one taken back while in flight is not put back in the queue.
+        match ctx.store.claim_delivery(head.id).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                warn!("delivery to {inbox}: cannot claim: {e}");
+                break;
+            }
+        }
         if !record(&ctx, &head, attempt(&ctx, &head).await).await {
             break;
         }
@@ -191,7 +238,7 @@ async fn record(ctx: &NodeContext, head: &DeliveryHead, outcome: Outcome) -> boo
                 .finish_delivery(head.id, "rejected", status, Some(&error))
                 .await
         }
-        Outcome::Failed(status, error) => {
+        Outcome::Failed(status, error, maybe_received) => {
             let age_secs = (now_ms() - head.created_at) / 1000;
             if age_secs > ctx.config.delivery_give_up_after_secs {
                 warn!(
@@ -208,7 +255,9 @@ async fn record(ctx: &NodeContext, head: &DeliveryHead, outcome: Outcome) -> boo
                     head.inbox
                 );
                 let next = now_ms() + wait * 1000;
-                let _ = store.retry_delivery(head.id, next, status, &error).await;
+                let _ = store
+                    .retry_delivery(head.id, next, status, &error, maybe_received)
+                    .await;
                 return false;
             }
         }
@@ -238,11 +287,11 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
             return Outcome::Rejected(None, "blocked by this node's federation policy".into())
         }
         Ok(_) => {}
-        Err(e) => return Outcome::Failed(None, format!("federation policy: {e}")),
+        Err(e) => return Outcome::Failed(None, format!("federation policy: {e}"), false),
     }
     let org = match ctx.store.organisation_by_id(head.organisation_id).await {
         Ok(org) => org,
-        Err(e) => return Outcome::Failed(None, format!("signing organisation: {e}")),
+        Err(e) => return Outcome::Failed(None, format!("signing organisation: {e}"), false),
     };
     let key_id = ctx.urls.key_id(&org.handle);
     let body = match ctx
@@ -260,13 +309,13 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
     };
     let private_key = match private_key {
         Ok(key) => key,
-        Err(e) => return Outcome::Failed(None, e.to_string()),
+        Err(e) => return Outcome::Failed(None, e.to_string(), false),
     };
     let body = body.as_bytes();
     let headers =
         match signatures::sign_request("POST", &url, Some(body), None, &key_id, &private_key) {
             Ok(h) => h,
-            Err(e) => return Outcome::Failed(None, e.to_string()),
+            Err(e) => return Outcome::Failed(None, e.to_string(), false),
         };
     let response = ctx
         .http
@@ -276,7 +325,7 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         .send()
         .await;
     match response {
-        Err(e) => Outcome::Failed(None, format!("connection: {e}")),
+        Err(e) => Outcome::Failed(None, format!("connection: {e}"), !e.is_connect()),
         Ok(r) => {
             let status = r.status();
             let code = i64::from(status.as_u16());
@@ -285,7 +334,7 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
             } else if status.is_client_error() && code != 408 && code != 429 {
                 Outcome::Rejected(Some(code), format!("HTTP {status}"))
             } else {
-                Outcome::Failed(Some(code), format!("HTTP {status}"))
+                Outcome::Failed(Some(code), format!("HTTP {status}"), true)
             }
         }
     }

@@ -151,8 +151,12 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
             return Ok(Received::Duplicate);
         }
         super::processing::process(data, &activity).await?;
+        // A referral refused at the door leaves nothing personal here, not even sealed.
+        let refused =
+            activity.kind == "Offer" && data.store.referral_by_offer_activity(id).await?.is_none();
+        let kept = if refused { "" } else { body.as_str() };
         data.store
-            .insert_inbox_activity(id, actor, kind, &body, "done")
+            .insert_inbox_activity(id, actor, kind, kept, "done")
             .await?;
         return Ok(Received::Stored);
     }

@@ -15,6 +15,7 @@ pub mod processing;
 pub mod protocol;
 pub mod publishing;
 pub mod referral_inbox;
+pub mod referral_lifecycle;
 pub mod referrals;
 pub mod render;
 pub mod signatures;

@@ -238,6 +238,6 @@ pub async fn rotate_key(ctx: &NodeContext, staff: &Staff) -> FederationResult<Or
             inboxes.push(referral.counterpart_inbox);
         }
     }
-    super::delivery::enqueue_signed_with(ctx, org.id, &update, inboxes, Some(&previous)).await?;
+    super::delivery::enqueue_signed_with(ctx, org.id, &update, inboxes, &previous).await?;
     Ok(org)
 }

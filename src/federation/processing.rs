@@ -101,6 +101,9 @@ pub async fn process(data: &FedData, activity: &Incoming) -> FederationResult<()
             referral_inbox::on_message(data, activity).await
         }
         "Create" | "Update" => on_create_or_update(data, activity).await,
+        "Delete" if referral_inbox::concerns_referral(data, activity).await? => {
+            super::referral_lifecycle::on_erase(data, activity).await
+        }
         "Delete" => on_delete(data, activity).await,
         "Flag" => super::moderation::on_flag(data, activity).await,
         // Acknowledged and ignored: Like, Announce, Add, Move... (ActivityPub §7).

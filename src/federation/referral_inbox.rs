@@ -10,7 +10,7 @@ use crate::db::ReferralRow;
 use crate::domain::casework::{self, Change, Parties};
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::referrals::{ReferralStatus, Sealed, Side};
-use crate::domain::{posts, DomainError};
+use crate::domain::{posts, referral_intake, DomainError};
 use serde_json::Value;
 
 type Incoming = ActivityJson<Option<ObjectRef>>;
@@ -22,7 +22,7 @@ fn embedded(activity: &Incoming) -> Option<&serde_json::Map<String, Value>> {
     }
 }
 
-fn object_id(activity: &Incoming) -> Option<String> {
+pub(super) fn object_id(activity: &Incoming) -> Option<String> {
     activity.object.as_ref()?.id().map(String::from)
 }
 
@@ -39,6 +39,10 @@ pub async fn concerns_referral(data: &FedData, activity: &Incoming) -> Federatio
         "Update" => object_kind == Some(REFERRAL_TYPE),
         "Accept" | "Reject" => match object_id(activity) {
             Some(id) => data.store.referral_by_offer_activity(&id).await?.is_some(),
+            None => false,
+        },
+        "Delete" => match object_id(activity) {
+            Some(id) => data.store.referral_by_ap_id(None, &id).await?.is_some(),
             None => false,
         },
         "Create" => match context_of(activity) {
@@ -60,7 +64,7 @@ fn bad(message: &str) -> FederationError {
 }
 
 /// The referral of this node that `actor` may act on as the other party.
-fn check_counterpart(row: &ReferralRow, activity: &Incoming) -> FederationResult<()> {
+pub(super) fn check_counterpart(row: &ReferralRow, activity: &Incoming) -> FederationResult<()> {
     if row.counterpart != activity.actor.as_str() {
         return Err(FederationError::Forbidden(
             "not a party to this referral".into(),
@@ -95,7 +99,8 @@ pub async fn on_offer(data: &FedData, activity: &Incoming) -> FederationResult<(
         .ok_or_else(|| {
             bad("a referral is addressed to one organisation of this node, privately")
         })?;
-    let org = crate::domain::organisations::by_handle(data.store.as_ref(), handle).await?;
+    let store = data.store.as_ref();
+    let org = crate::domain::organisations::by_handle(store, handle).await?;
     if data
         .store
         .referral_by_ap_id(None, referral.id.as_str())
@@ -119,7 +124,12 @@ pub async fn on_offer(data: &FedData, activity: &Incoming) -> FederationResult<(
         referral_offer: referral.referral_offer.as_ref().map(|u| u.as_str()),
         urgency: referral.urgency,
     };
-    if let Err(refusal) = admissible(data, org.id, &referral, &content).await {
+    let admitted = match referral_intake::check_sender(store, org.id, activity.actor.as_str()).await
+    {
+        Ok(()) => admissible(data, org.id, &referral, &content).await,
+        Err(refused) => Err(refused),
+    };
+    if let Err(refusal) = admitted {
         // Refused at the door: nothing is stored, and the sender learns why.
         let reason = refusal.to_string();
         let row = unsaved(&parties, org.id);
@@ -149,6 +159,7 @@ fn unsaved(p: &Parties<'_>, organisation_id: i64) -> ReferralRow {
         updated_at: crate::db::now_ms(),
         closed_at: None,
         erased_at: None,
+        ended_at: None,
     }
 }
 
@@ -246,6 +257,11 @@ pub async fn on_update(data: &FedData, activity: &Incoming) -> FederationResult<
         .await?
         .ok_or(DomainError::NotFound("referral"))?;
     check_counterpart(&row, activity)?;
+    let current = ReferralStatus::parse(&row.status)?;
+    if referral.status == ReferralStatus::Expired && current == ReferralStatus::Expired {
+        // Both nodes expired their copies on their own clocks.
+        return Ok(());
+    }
     let change = Change {
         side: Side::parse(&row.side)?.other(),
         next: referral.status,

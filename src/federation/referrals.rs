@@ -2,7 +2,7 @@
 //! personal inbox and nowhere else; `Accept`/`Reject` answer it; `Update` moves it on; a
 //! private `Note` whose `context` is the referral is a message in its thread.
 
-use super::delivery::enqueue;
+use super::delivery::enqueue_for;
 use super::protocol::referral::{ReferralJson, REFERRAL_TYPE};
 use super::protocol::{context::default_context, ActivityJson};
 use super::{actors, render, FedData, FederationError, FederationResult, NodeContext};
@@ -125,7 +125,8 @@ pub async fn send(
     offer
         .extra
         .insert("target".into(), Value::String(row.counterpart.clone()));
-    enqueue(data, org.id, &offer, [row.counterpart_inbox.clone()]).await?;
+    let inbox = [row.counterpart_inbox.clone()];
+    enqueue_for(data, org.id, &offer, inbox, Some(&row.ap_id)).await?;
     Ok(row)
 }
 
@@ -171,6 +172,11 @@ pub async fn change(
     note: &str,
 ) -> FederationResult<()> {
     casework::check_access(staff, row)?;
+    if next == ReferralStatus::Expired {
+        return Err(invalid(
+            "a referral expires by itself when nobody answers it in time",
+        ));
+    }
     let side = Side::parse(&row.side)?;
     let change = Change {
         side,
@@ -180,11 +186,15 @@ pub async fn change(
         activity: None,
     };
     casework::transition(data.store.as_ref(), &data.sealer, row, change).await?;
+    if !super::referral_lifecycle::after_change(data, row, next).await? {
+        // Taken back before the receiver got it: it never hears of the referral.
+        return Ok(());
+    }
     tell_counterpart(data, row, next, note).await
 }
 
-async fn tell_counterpart(
-    data: &FedData,
+pub(super) async fn tell_counterpart(
+    data: &NodeContext,
     row: &ReferralRow,
     next: ReferralStatus,
     note: &str,
@@ -229,7 +239,8 @@ async fn tell_counterpart(
     .map_err(|e| FederationError::Remote(e.to_string()))?;
     let activity: ActivityJson<Value> =
         serde_json::from_value(activity).map_err(|e| FederationError::Remote(e.to_string()))?;
-    enqueue(data, org.id, &activity, [row.counterpart_inbox.clone()]).await
+    let inbox = [row.counterpart_inbox.clone()];
+    enqueue_for(data, org.id, &activity, inbox, Some(&row.ap_id)).await
 }
 
 /// Tells the sender a referral arrived (`Update` to `received`).
@@ -250,6 +261,12 @@ pub async fn message(
     text: &str,
 ) -> FederationResult<()> {
     casework::check_access(staff, row)?;
+    if !super::referral_lifecycle::counterpart_may_know(data, row).await? {
+        return Err(DomainError::Conflict(
+            "the referral was taken back before the other organisation received it".into(),
+        )
+        .into());
+    }
     casework::add_message(
         data.store.as_ref(),
         &data.sealer,
@@ -277,7 +294,8 @@ pub async fn message(
         vec![parse_url(&row.counterpart)?],
         vec![],
     );
-    enqueue(data, org.id, &create, [row.counterpart_inbox.clone()]).await
+    let inbox = [row.counterpart_inbox.clone()];
+    enqueue_for(data, org.id, &create, inbox, Some(&row.ap_id)).await
 }
 
 /// The referral for an authorised fetch by the other party: current status and content.

@@ -150,11 +150,7 @@ pub async fn launch_with_tcp_listener(
         (*federation).clone(),
         stop_rx.clone(),
     ));
-    let retention = tokio::spawn(crate::jobs::run_hourly(
-        federation.store.clone(),
-        federation.config.referral_retention_days,
-        stop_rx,
-    ));
+    let retention = tokio::spawn(crate::jobs::run_hourly((*federation).clone(), stop_rx));
     let app = router(federation)?;
     tracing::info!("listening on {}", listener.local_addr()?);
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();

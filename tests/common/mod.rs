@@ -5,6 +5,7 @@
 pub mod binary;
 pub mod browser;
 pub mod casework;
+pub mod two_parties;
 
 use gotong::config::Config;
 use gotong::db::{self, Store};

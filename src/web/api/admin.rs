@@ -3,6 +3,7 @@
 
 use crate::domain::accounts::Role;
 use crate::domain::policy::{self, FederationMode, RuleAction};
+use crate::domain::referral_intake::{self, ReferralsFrom};
 use crate::federation::FedData;
 use crate::web::{auth::Authenticated, error::ApiResult, JsonBody};
 use axum::{
@@ -21,6 +22,35 @@ pub fn routes() -> Router {
         .route("/api/v1/admin/domains", post(set_rule))
         .route("/api/v1/admin/domains/{domain}", delete(remove_rule))
         .route("/api/v1/admin/rotate-key", post(rotate_key))
+        .route(
+            "/api/v1/admin/referral-intake",
+            get(referral_intake).put(set_referral_intake),
+        )
+}
+
+/// Who may refer people to the admin's organisation.
+async fn referral_intake(
+    data: FedData,
+    Authenticated(staff): Authenticated,
+) -> ApiResult<Json<Value>> {
+    staff.require(&[Role::Admin])?;
+    let from = referral_intake::load(data.store.as_ref(), staff.organisation_id).await?;
+    Ok(Json(json!({ "referrals_from": from })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntakeRequest {
+    referrals_from: ReferralsFrom,
+}
+
+async fn set_referral_intake(
+    data: FedData,
+    Authenticated(staff): Authenticated,
+    JsonBody(request): JsonBody<IntakeRequest>,
+) -> ApiResult<Json<Value>> {
+    referral_intake::set(data.store.as_ref(), &staff, request.referrals_from).await?;
+    referral_intake(data, Authenticated(staff)).await
 }
 
 async fn deliveries(data: FedData, Authenticated(staff): Authenticated) -> ApiResult<Json<Value>> {

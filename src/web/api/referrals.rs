@@ -6,7 +6,7 @@ use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Side};
-use crate::federation::{referrals, FedData};
+use crate::federation::{referral_lifecycle, referrals, FedData};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::{auth::Authenticated, JsonBody};
 use axum::{
@@ -25,6 +25,7 @@ pub fn routes() -> Router {
         .route("/api/v1/referrals/{id}", get(show))
         .route("/api/v1/referrals/{id}/status", post(change_status))
         .route("/api/v1/referrals/{id}/messages", post(add_message))
+        .route("/api/v1/referrals/{id}/erase", post(erase))
         .route("/api/v1/admin/audit", get(audit_log))
 }
 
@@ -49,7 +50,8 @@ fn summary(row: &ReferralRow) -> Value {
         "id": row.id, "url": row.ap_id, "side": row.side, "counterpart": row.counterpart,
         "program": row.program, "referral_offer": row.referral_offer, "urgency": row.urgency,
         "status": row.status, "created_at": row.created_at, "updated_at": row.updated_at,
-        "closed_at": row.closed_at, "erased": row.erased_at.is_some(),
+        "closed_at": row.closed_at, "ended_at": row.ended_at,
+        "erased": row.erased_at.is_some(),
     })
 }
 
@@ -147,6 +149,19 @@ async fn add_message(
     let mut response = private(json!({ "sent": true }));
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
+}
+
+/// An admin erases one referral's personal data now, here and at the other party.
+async fn erase(
+    data: FedData,
+    Authenticated(staff): Authenticated,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    staff.require(&[Role::Admin])?;
+    let row = load(&data, &staff, id).await?;
+    referral_lifecycle::erase_now(&data, &staff, &row).await?;
+    let row = load(&data, &staff, id).await?;
+    Ok(private(summary(&row)))
 }
 
 #[derive(Deserialize)]

@@ -36,6 +36,7 @@ pub fn routes() -> Router {
         .route("/admin", get(overview))
         .route("/admin/settings", get(settings::show))
         .route("/admin/settings/profile", post(settings::save_profile))
+        .route("/admin/settings/referrals", post(settings::save_intake))
         .route(
             "/admin/settings/rotate-key",
             get(settings::confirm_rotation).post(settings::rotate_key),
@@ -110,8 +111,9 @@ pub struct DoneQuery {
 }
 
 /// Notices pages may show: only these keys, so a link cannot put arbitrary text on a page.
-const NOTICES: [&str; 10] = [
+const NOTICES: [&str; 11] = [
     "profile",
+    "intake",
     "key",
     "account",
     "role",

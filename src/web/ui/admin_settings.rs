@@ -3,6 +3,7 @@
 
 use super::{done, notice, refused, AdminPage, AdminPost, DoneQuery};
 use crate::db::OrganisationRow;
+use crate::domain::referral_intake::{self, ReferralsFrom};
 use crate::domain::{accounts::Staff, policy};
 use crate::federation::{outbound, FedData};
 use crate::web::ui::page::{Page, PageResult};
@@ -27,6 +28,9 @@ struct SettingsPage<'a> {
     mode: &'static str,
     authorized_fetch: bool,
     retention_days: i64,
+    expiry_days: i64,
+    /// Who may refer people here: anyone (`true`) or connected organisations only.
+    intake_anyone: bool,
     key_fingerprint: String,
 }
 
@@ -79,6 +83,9 @@ async fn render(
         mode: policy.mode.as_str(),
         authorized_fetch: data.config.authorized_fetch,
         retention_days: data.config.referral_retention_days,
+        expiry_days: data.config.referral_expiry_days,
+        intake_anyone: referral_intake::load(data.store.as_ref(), org.id).await?
+            == ReferralsFrom::Anyone,
         key_fingerprint: fingerprint(&org),
     }))
 }
@@ -139,6 +146,28 @@ pub async fn save_profile(
         .await
         .map_err(crate::web::error::ApiError::from)?;
     Ok(done("/admin/settings", "profile"))
+}
+
+#[derive(Deserialize)]
+pub struct IntakeForm {
+    #[serde(default)]
+    referrals_from: String,
+}
+
+/// Who may refer people to the organisation: connected organisations, or anyone.
+pub async fn save_intake(
+    data: FedData,
+    AdminPost { page, staff, form }: AdminPost<IntakeForm>,
+) -> PageResult {
+    let Ok(value) = ReferralsFrom::parse(&form.referrals_from) else {
+        let error = Some(page.t("admin-settings-intake-invalid"));
+        let response = render(&page, &staff, &data, None, None, error).await?;
+        return Ok(refused(response, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    referral_intake::set(data.store.as_ref(), &staff, value)
+        .await
+        .map_err(crate::web::error::ApiError::from)?;
+    Ok(done("/admin/settings", "intake"))
 }
 
 #[derive(Template)]

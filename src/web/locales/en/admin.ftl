@@ -46,7 +46,15 @@ admin-settings-domain = Domain
 admin-settings-mode = Federation mode
 admin-settings-authorized-fetch = Authorised fetch
 admin-settings-retention = Referral retention
-admin-settings-retention-days = Personal data is erased { $days } days after a referral closes.
+admin-settings-retention-days = Personal data is erased { $days } days after a referral ends (completed, declined, withdrawn, expired or closed).
+admin-settings-expiry-days = A referral nobody accepts or declines expires after { $days } days.
+admin-settings-expiry = Unanswered referrals
+admin-settings-intake-invalid = Choose who may refer people to the organisation.
+admin-settings-intake-anyone = Any organisation on a server this node federates with
+admin-settings-intake-connected = Organisations we follow or that follow us (recommended)
+admin-settings-intake-legend = Accept referrals from
+admin-settings-intake = Who may refer people to us
+admin-done-intake = Who may refer people to the organisation is saved.
 admin-settings-key = Signing key fingerprint
 
 admin-rotate-title = Rotate the signing key

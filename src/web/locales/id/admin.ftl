@@ -46,7 +46,15 @@ admin-settings-domain = Domain
 admin-settings-mode = Mode federasi
 admin-settings-authorized-fetch = Pengambilan terotorisasi
 admin-settings-retention = Masa simpan rujukan
-admin-settings-retention-days = Data pribadi dihapus { $days } hari setelah rujukan ditutup.
+admin-settings-retention-days = Data pribadi dihapus { $days } hari setelah rujukan berakhir (selesai, ditolak, ditarik, kedaluwarsa, atau ditutup).
+admin-settings-expiry-days = Rujukan yang tidak disetujui atau ditolak kedaluwarsa setelah { $days } hari.
+admin-settings-expiry = Rujukan yang tidak dijawab
+admin-settings-intake-invalid = Pilih siapa yang boleh merujuk ke organisasi.
+admin-settings-intake-anyone = Organisasi mana pun di server yang bertukar data dengan node ini
+admin-settings-intake-connected = Organisasi yang kami ikuti atau yang mengikuti kami (disarankan)
+admin-settings-intake-legend = Terima rujukan dari
+admin-settings-intake = Siapa yang boleh merujuk ke kami
+admin-done-intake = Pengaturan siapa yang boleh merujuk ke organisasi telah disimpan.
 admin-settings-key = Sidik jari kunci tanda tangan
 
 admin-rotate-title = Ganti kunci tanda tangan

@@ -46,7 +46,15 @@ admin-settings-domain = โดเมน
 admin-settings-mode = โหมดการเชื่อมเครือข่าย
 admin-settings-authorized-fetch = การดึงข้อมูลที่ต้องยืนยันตัวตน
 admin-settings-retention = ระยะเวลาเก็บข้อมูลการส่งต่อ
-admin-settings-retention-days = ข้อมูลส่วนบุคคลจะถูกลบ { $days } วันหลังจากปิดการส่งต่อ
+admin-settings-retention-days = ข้อมูลส่วนบุคคลจะถูกลบ { $days } วันหลังจากการส่งต่อสิ้นสุด (เสร็จสิ้น ปฏิเสธ ถอน หมดอายุ หรือปิด)
+admin-settings-expiry-days = การส่งต่อที่ไม่มีใครตอบรับหรือปฏิเสธจะหมดอายุหลัง { $days } วัน
+admin-settings-expiry = การส่งต่อที่ไม่มีการตอบกลับ
+admin-settings-intake-invalid = เลือกผู้ที่ส่งต่อบุคคลมายังองค์กรได้
+admin-settings-intake-anyone = องค์กรใดก็ได้บนเซิร์ฟเวอร์ที่โหนดนี้เชื่อมต่อด้วย
+admin-settings-intake-connected = องค์กรที่เราติดตามหรือที่ติดตามเรา (แนะนำ)
+admin-settings-intake-legend = รับการส่งต่อจาก
+admin-settings-intake = ผู้ที่ส่งต่อบุคคลมายังเราได้
+admin-done-intake = บันทึกการตั้งค่าผู้ที่ส่งต่อมายังองค์กรได้แล้ว
 admin-settings-key = ลายนิ้วมือของกุญแจลงนาม
 
 admin-rotate-title = เปลี่ยนกุญแจลงนาม

@@ -90,7 +90,10 @@ fn actions(page: &Page, row: &ReferralRow) -> Vec<Action> {
     };
     ReferralStatus::ALL
         .into_iter()
-        .filter(|next| now.check_transition(*next, side).is_ok())
+        // Expiry is the node's, never a caseworker's.
+        .filter(|next| {
+            *next != ReferralStatus::Expired && now.check_transition(*next, side).is_ok()
+        })
         .map(|next| {
             let note = match next {
                 ReferralStatus::Declined => Some(("referral-note-reason", true)),
