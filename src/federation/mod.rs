@@ -110,7 +110,12 @@ pub async fn federation_config(
     store: Arc<dyn Store>,
 ) -> anyhow::Result<FederationConfig<NodeContext>> {
     let http = http_client(&config)?;
-    let sealer = crate::domain::sealing::Sealer::from_key_file(config.secret_key_file.as_ref())?;
+    // The key's directory, when the node creates it, is readable by the owner only.
+    let key_file = std::path::Path::new(&config.secret_key_file);
+    if let Some(dir) = key_file.parent() {
+        crate::private_files::create_dir(dir)?;
+    }
+    let sealer = crate::domain::sealing::Sealer::from_key_file(key_file)?;
     let context = NodeContext {
         sealer: Arc::new(sealer),
         urls: Urls::new(&config),
