@@ -9,4 +9,5 @@ pub mod demo;
 pub mod domain;
 pub mod federation;
 pub mod jobs;
+pub mod private_files;
 pub mod web;

@@ -234,6 +234,25 @@ fn export_writes_hsds_and_hxl_csv_from_the_command_line() {
         serde_json::from_str(&std::fs::read_to_string(&out).expect("file")).expect("json");
     assert_eq!(hsds[0]["services"][0]["name"], "Mobile health clinic");
     assert_eq!(hsds[0]["services"][0]["languages"][0]["code"], "tet");
+    #[cfg(unix)]
+    {
+        // What the node and the export wrote is readable by the owner only.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &std::path::Path| {
+            let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            meta.permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&out), 0o600, "export file");
+        let data = dir.path().join("data");
+        assert_eq!(mode(&data), 0o700, "data directory the node created");
+        for file in ["gotong.db", "secret.key"] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+        // Control: a file made here without care is readable by others (umask 022 or so).
+        let control = dir.path().join("control");
+        std::fs::write(&control, "x").expect("write");
+        assert_ne!(mode(&control) & 0o044, 0);
+    }
     let bad = gotong(dir.path(), port)
         .args(["export", "--format", "xml"])
         .output()

@@ -250,8 +250,9 @@ async fn three_nodes_two_followers(backend: Backend) {
     assert_eq!(status, 404);
 }
 
-/// A peer that cached our old key fetches the actor again when a signature fails, so a
-/// rotated key keeps federation working.
+/// A peer that cached our old key fetches the actor again when a signature fails and its copy
+/// is over an hour old, so a rotated key keeps federation working; while its copy is younger
+/// it refuses (401), and the delivery is retried until it gets through.
 async fn rotated_key_is_refetched(backend: Backend) {
     let dir = tempdir();
     let a = TestNode::start(backend, dir.path(), "alpha").await;
@@ -283,6 +284,26 @@ async fn rotated_key_is_refetched(backend: Backend) {
         )
         .await;
     assert_eq!(status, 204);
+    // Bravo fetched alpha moments ago: the new signature is refused, not a reason to fetch.
+    eventually(
+        10,
+        "the Undo is refused (401) and kept for retry",
+        || async {
+            let states = a.store.destination_states().await.expect("states");
+            states
+                .into_iter()
+                .find(|d| d.pending > 0 && d.last_error.as_deref().unwrap_or("").contains("401"))
+        },
+    )
+    .await;
+    assert_eq!(
+        follow_state(&b, "/api/v1/followers", &a.actor)
+            .await
+            .as_deref(),
+        Some("accepted")
+    );
+    // Once bravo's copy is over an hour old, the next attempt makes it fetch alpha again.
+    common::age_remote_actor(&b, &a.actor, 2 * 3600 * 1000).await;
     eventually(
         15,
         "the Undo signed with the new key is accepted",

@@ -245,7 +245,7 @@ async fn a_referral_lives_its_whole_life_and_leaks_nowhere(backend: Backend) {
 
     // Authorised fetch: only the other party, signing, gets the referral.
     let (status, body) = get(&url).await;
-    assert_eq!(status, 404, "unsigned fetch: {body}");
+    assert_eq!(status, 401, "unsigned fetch: {body}");
     assert_eq!(signed_get(&s.c, &url).await.0, 404, "a third organisation");
     let (status, body) = signed_get(&s.b, &url).await;
     assert_eq!(status, 200);

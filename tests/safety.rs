@@ -225,6 +225,9 @@ async fn an_announced_key_rotation_reaches_followers_and_retires_the_old_key(bac
     let a = TestNode::start(backend, dir.path(), "alpha").await;
     let b = TestNode::start(backend, dir.path(), "bravo").await;
     follow(&b, &a).await;
+    // The follower's copy of alpha is over an hour old, so a signature by the new key makes it
+    // fetch alpha again (a younger copy refuses it until it ages: tests/key_refetch.rs).
+    common::age_remote_actor(&b, &a.actor, 2 * 3600 * 1000).await;
     let old = a
         .store
         .organisation_by_handle("alpha")

@@ -178,6 +178,17 @@ async fn sign_in_opens_a_session_and_sign_out_ends_it(backend: Backend) {
     let home = browser.get("/staff").await;
     assert_eq!(home.status, 200);
     assert!(home.body.contains("editor1"));
+    // Signed in, the sign-in page sends on to `next`: a local path only, whatever is encoded.
+    for (next, to) in [
+        ("%2Fadmin%2Fsettings%3Fx%3D1", "/admin/settings?x=1"),
+        ("%2F%09%2Fevil.example%2F", "/"),
+        ("%2F%250d%250aSet-Cookie%3Ax", "/"),
+        ("%2F%5Cevil.example", "/"),
+    ] {
+        let sent_on = browser.get(&format!("/login?next={next}")).await;
+        assert_eq!(sent_on.status, 303);
+        assert_eq!(sent_on.location(), to, "next={next}");
+    }
     let csrf = home.csrf();
     let out = browser.post("/logout", &[("_csrf", &csrf)]).await;
     assert_eq!(out.status, 303);

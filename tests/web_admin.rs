@@ -132,6 +132,9 @@ async fn an_admin_edits_the_profile_and_followers_receive_it(backend: Backend) {
     .await;
     let rotated = a.store.organisation_by_id(org.id).await.expect("org");
     assert_ne!(rotated.public_key_pem, old_key);
+    // The follower fetched alpha minutes ago, so it refuses the Update signed with the new
+    // key until its copy is an hour old; the delivery is retried until then.
+    common::age_remote_actor(&b, &a.actor, 2 * 3600 * 1000).await;
     eventually(15, "the follower receives the new key", || async {
         let actor = b.store.remote_actor_by_ap_id(&a.actor).await.expect("q")?;
         (actor.public_key_pem == rotated.public_key_pem).then_some(())

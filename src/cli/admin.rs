@@ -95,7 +95,8 @@ pub(super) async fn export(config: Config, args: ExportArgs) -> anyhow::Result<(
         other => anyhow::bail!("unknown format {other:?}: expected hsds or csv"),
     };
     match args.output {
-        Some(path) => std::fs::write(&path, text)?,
+        // Program contacts are in it: readable by the owner only, like the database.
+        Some(path) => crate::private_files::write(path.as_ref(), &text)?,
         None => print!("{text}"),
     }
     Ok(())

@@ -22,16 +22,21 @@ impl SqliteStore {
             // a key sealed anew leaves no readable copy in free pages.
             .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
-        if let Some(parent) = std::path::Path::new(options.get_filename()).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
-            }
+        // Readable by the owner only: created 0600 before SQLite opens it (its WAL and
+        // shared-memory files then get the same mode), in a directory created 0700.
+        let file = options.get_filename().to_path_buf();
+        let on_disk = !file.as_os_str().is_empty() && file.as_os_str() != ":memory:";
+        if on_disk {
+            crate::private_files::prepare_sqlite(&file).map_err(sqlx::Error::Io)?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        if on_disk {
+            crate::private_files::restrict_sqlite(&file).map_err(sqlx::Error::Io)?;
+        }
         Ok(SqliteStore { pool })
     }
 }

@@ -188,7 +188,19 @@ const CSV_COLUMNS: [(&str, &str); 14] = [
     ("URL", "#meta +url"),
 ];
 
+/// A cell as a spreadsheet may not run it: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return before one) is prefixed with `'`, which spreadsheets read
+/// as "this is text". Program names and contacts come from other organisations' servers.
+fn neutralise_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
 fn csv_field(value: &str) -> String {
+    let value = neutralise_formula(value);
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -244,6 +256,23 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_cells_that_start_like_a_formula_are_neutralised() {
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("+62 21 555"), "'+62 21 555");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\t=cmd"), "'\t=cmd");
+        assert_eq!(csv_field("\r=cmd"), "\"'\r=cmd\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        // Control: the same characters elsewhere in a cell change nothing.
+        assert_eq!(csv_field("Clinic = care + food"), "Clinic = care + food");
+        assert_eq!(csv_field("a@b.example"), "a@b.example");
     }
 
     #[test]

@@ -54,8 +54,31 @@ pub struct Policy {
     pub subscribed: Vec<(String, String)>,
 }
 
+/// A host (`name` or `name:port`) as policy compares it: lower case, without the trailing dot
+/// of a fully qualified name (`example.org.` is the same server as `example.org`).
+pub fn normalise_host(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    match host.rsplit_once(':') {
+        // Not an IPv6 literal's colons: a port follows the last one.
+        Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{}:{port}", name.strip_suffix('.').unwrap_or(name))
+        }
+        _ => host.strip_suffix('.').unwrap_or(&host).to_string(),
+    }
+}
+
+/// The server of a URL as policy names it: `host`, or `host:port` when the port is not the
+/// scheme's default, normalised by [`normalise_host`]. `None` for URLs without a host.
+pub fn server_of(url: &url::Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(normalise_host(&match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }))
+}
+
 fn covers(rule: &str, host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
+    let (rule, host) = (normalise_host(rule), normalise_host(host));
     if rule.contains(':') {
         return host == rule;
     }
@@ -92,12 +115,7 @@ impl Policy {
 
     /// `permits` for the server of a URL.
     pub fn permits_url(&self, url: &url::Url) -> bool {
-        let host = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_string(),
-            (None, _) => return false,
-        };
-        self.permits(&host)
+        server_of(url).is_some_and(|host| self.permits(&host))
     }
 }
 
@@ -113,9 +131,9 @@ pub async fn load(store: &dyn Store) -> DomainResult<Policy> {
     })
 }
 
-/// A domain as rules name it: lower case, no scheme or path.
+/// A domain as rules name it: lower case, no scheme or path, no trailing dot.
 pub fn normalise_domain(input: &str) -> DomainResult<String> {
-    let domain = input.trim().to_ascii_lowercase();
+    let domain = normalise_host(input);
     let valid = !domain.is_empty()
         && domain.len() <= 253
         && domain
@@ -242,5 +260,47 @@ mod tests {
             normalise_domain(" Member.Example ").expect("ok"),
             "member.example"
         );
+    }
+
+    #[test]
+    fn a_trailing_dot_names_the_same_server() {
+        let url = |s: &str| url::Url::parse(s).expect("url");
+        let blocked = Policy {
+            mode: FederationMode::Blocklist,
+            rules: vec![
+                rule("evil.example", "block"),
+                rule("port.example:8443", "block"),
+            ],
+            subscribed: vec![("listed.example.".into(), "block".into())],
+        };
+        for refused in [
+            "https://evil.example/x",
+            "https://evil.example./x",
+            "https://sub.evil.example./x",
+            "https://EVIL.example./x",
+            "https://port.example.:8443/x",
+            "https://listed.example/x",
+            "https://listed.example./x",
+        ] {
+            assert!(!blocked.permits_url(&url(refused)), "{refused}");
+        }
+        // Control: the same probe lets other servers through.
+        for allowed in ["https://good.example./x", "https://port.example.:8444/x"] {
+            assert!(blocked.permits_url(&url(allowed)), "{allowed}");
+        }
+        assert_eq!(
+            normalise_domain("Evil.Example.").expect("ok"),
+            "evil.example"
+        );
+        assert_eq!(normalise_host("a.example.:8080"), "a.example:8080");
+        assert_eq!(normalise_host("[::1]:8080"), "[::1]:8080");
+        let closed = Policy {
+            mode: FederationMode::Allowlist,
+            rules: vec![rule("member.example.", "allow")],
+            subscribed: vec![],
+        };
+        assert!(closed.permits_url(&url("https://member.example/x")));
+        assert!(closed.permits_url(&url("https://member.example./x")));
+        assert!(!closed.permits_url(&url("https://stranger.example./x")));
     }
 }

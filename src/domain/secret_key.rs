@@ -48,8 +48,8 @@ pub fn read_key(path: &Path) -> DomainResult<Option<[u8; 32]>> {
 /// and flushed to disk before it is used to seal anything.
 pub fn create_key(path: &Path) -> DomainResult<[u8; 32]> {
     let io = io_error(path);
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(parent).map_err(&io)?;
+    if let Some(parent) = path.parent() {
+        crate::private_files::create_dir(parent).map_err(&io)?;
     }
     let key = SecretKey::generate();
     write_private(path, &B64.encode(key)).map_err(&io)?;
@@ -268,23 +268,6 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.exists() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
 }
 
 /// Makes a created or renamed file's directory entry durable (best effort).

@@ -20,7 +20,7 @@ pub struct RemoteActor {
 }
 
 impl RemoteActor {
-    fn from_row(row: RemoteActorRow) -> FederationResult<Self> {
+    pub(crate) fn from_row(row: RemoteActorRow) -> FederationResult<Self> {
         let id = Url::parse(&row.ap_id).map_err(|e| FederationError::Remote(e.to_string()))?;
         let inbox = Url::parse(&row.inbox).map_err(|e| FederationError::Remote(e.to_string()))?;
         Ok(RemoteActor { row, id, inbox })
@@ -130,10 +130,7 @@ impl Object for RemoteActor {
     }
 
     async fn from_json(json: ActorJson, data: &Data<NodeContext>) -> FederationResult<Self> {
-        let domain = match json.id.port() {
-            Some(port) => format!("{}:{port}", json.id.host_str().unwrap_or_default()),
-            None => json.id.host_str().unwrap_or_default().to_string(),
-        };
+        let domain = crate::domain::policy::server_of(&json.id).unwrap_or_default();
         // A shared inbox elsewhere than the actor's server is ignored: deliveries go there.
         let shared_inbox = json
             .shared_inbox()

@@ -329,9 +329,11 @@ async fn attempt(ctx: &NodeContext, head: &DeliveryHead) -> Outcome {
         Ok(r) => {
             let status = r.status();
             let code = i64::from(status.as_u16());
+            // 401 is retried: a receiver holding a copy of our key from before a rotation
+            // fetches it again only once that copy is an hour old (as this node does).
             if status.is_success() {
                 Outcome::Delivered(code)
-            } else if status.is_client_error() && code != 408 && code != 429 {
+            } else if status.is_client_error() && ![401, 408, 429].contains(&code) {
                 Outcome::Rejected(Some(code), format!("HTTP {status}"))
             } else {
                 Outcome::Failed(Some(code), format!("HTTP {status}"), true)

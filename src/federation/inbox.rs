@@ -80,9 +80,17 @@ pub fn check_json_shape(body: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Received> {
-    let signature = signatures::parse_signature("POST", &post.path_and_query, &post.headers, true)
-        .map_err(unauthorized)?;
+/// Checks and stores one POST; `now` (ms) decides whether a stored key is old enough to be
+/// fetched again (see [`verified_signer`]).
+pub async fn receive(data: &FedData, post: IncomingPost, now: i64) -> FederationResult<Received> {
+    let signature = signatures::parse_signature(
+        "POST",
+        &post.path_and_query,
+        &post.headers,
+        true,
+        &data.config.domain,
+    )
+    .map_err(unauthorized)?;
     signatures::verify_digest(post.headers.get("digest"), &post.body).map_err(unauthorized)?;
     let activity = parse_activity(&post.body)?;
     let policy = crate::domain::policy::load(data.store.as_ref()).await?;
@@ -94,7 +102,7 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
         if !policy.permits_url(url) {
             return Err(FederationError::Forbidden(format!(
                 "this node does not federate with {}",
-                url.host_str().unwrap_or_default()
+                crate::domain::policy::server_of(url).unwrap_or_default()
             )));
         }
     }
@@ -117,13 +125,13 @@ pub async fn receive(data: &FedData, post: IncomingPost) -> FederationResult<Rec
         // The deleted account's key may no longer be served: the cached key decides.
         match signed_with_cached_key(data, &signature, &activity.actor).await? {
             Some(ap_id) => ap_id,
-            None => match verified_signer(data, &signature).await {
+            None => match verified_signer(data, &signature, now).await {
                 Ok(signer) => signer.row.ap_id,
                 Err(_) => return Ok(Received::Ignored),
             },
         }
     } else {
-        verified_signer(data, &signature).await?.row.ap_id
+        verified_signer(data, &signature, now).await?.row.ap_id
     };
     if signer_ap_id != activity.actor.as_str() {
         return Err(FederationError::Forbidden(
@@ -197,42 +205,65 @@ async fn signed_with_cached_key(
         .map(|row| row.ap_id))
 }
 
-/// The actor whose key made this signature. A stored key that fails is fetched again once,
-/// because the actor may have rotated it.
+/// A stored key this recent is trusted: a signature it does not verify is refused without
+/// fetching the actor again, so forged signatures cannot make this node fetch on demand
+/// (each one would otherwise cost a request to the claimed signer's server).
+pub const KEY_REFETCH_AFTER_MS: i64 = 3600 * 1000;
+/// A stored actor older than this is fetched again before its key is used, so a key its
+/// owner replaced (after a leak, say) stops verifying within a day.
+pub const KEY_MAX_AGE_MS: i64 = 24 * 3600 * 1000;
+
+/// The actor whose key made this signature, at time `now` (ms). A stored key that fails is
+/// fetched again once, for an actor that rotated it, but only when the stored copy is at least
+/// [`KEY_REFETCH_AFTER_MS`] old; a fresher copy that fails means the signature is refused.
 pub async fn verified_signer(
     data: &FedData,
     signature: &UnverifiedSignature,
+    now: i64,
 ) -> FederationResult<RemoteActor> {
     let owner = signatures::key_owner_guess(&signature.key_id)
         .ok_or_else(|| unauthorized(SignatureError::Malformed("keyId is not a URL".into())))?;
-    if owner
-        .as_str()
-        .starts_with(&format!("{}/", data.urls.base()))
-    {
+    let here = Url::parse(data.urls.base())
+        .map_err(|e| FederationError::Remote(format!("this node's base URL: {e}")))?;
+    if super::same_origin(&owner, &here) {
         // Nobody else holds this node's keys; a request claiming one is forged.
         return Err(unauthorized(SignatureError::Invalid));
     }
-    // A cached key counts only when its actor lives where the key id says.
+    // A cached key counts only when its actor lives where the key id says; failing that, the
+    // actor the key id names, whose key id may have changed.
     let cached = data
         .store
         .remote_actor_by_key_id(&signature.key_id)
         .await?
         .filter(|row| Url::parse(&row.ap_id).is_ok_and(|id| super::same_origin(&id, &owner)));
-    let actor = match cached {
-        Some(row) => fetch_actor(data, &Url::parse(&row.ap_id).map_err(bad_stored)?).await?,
+    let stored = match cached {
+        Some(row) => Some(row),
+        None => data.store.remote_actor_by_ap_id(owner.as_str()).await?,
+    };
+    let actor = match stored {
+        Some(row) if now - row.fetched_at < KEY_MAX_AGE_MS => RemoteActor::from_row(row)?,
+        Some(row) => refetch_actor(data, &Url::parse(&row.ap_id).map_err(bad_stored)?).await?,
         None => fetch_actor(data, &owner).await?,
     };
-    if actor.row.key_id == signature.key_id && signature.verify(&actor.row.public_key_pem).is_ok() {
-        return Ok(actor);
+    match signature.verify(&actor.row.public_key_pem) {
+        Ok(()) if actor.row.key_id == signature.key_id => return Ok(actor),
+        // No key verifies a signature that is not even base64: nothing to fetch.
+        Err(malformed @ SignatureError::Malformed(_)) => return Err(unauthorized(malformed)),
+        _ => {}
+    }
+    if now - actor.row.fetched_at < KEY_REFETCH_AFTER_MS {
+        return Err(unauthorized(SignatureError::KeyRecentlyFetched));
     }
     let fresh = refetch_actor(data, &Url::parse(&actor.row.ap_id).map_err(bad_stored)?).await?;
-    if fresh.row.key_id != signature.key_id {
+    if !signs(&fresh, signature) {
         return Err(unauthorized(SignatureError::Invalid));
     }
-    signature
-        .verify(&fresh.row.public_key_pem)
-        .map_err(unauthorized)?;
     Ok(fresh)
+}
+
+/// True when `actor` holds the key the signature names and the signature verifies with it.
+fn signs(actor: &RemoteActor, signature: &UnverifiedSignature) -> bool {
+    actor.row.key_id == signature.key_id && signature.verify(&actor.row.public_key_pem).is_ok()
 }
 
 fn bad_stored(e: url::ParseError) -> FederationError {

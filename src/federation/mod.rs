@@ -30,11 +30,12 @@ use activitypub_federation::config::{Data, FederationConfig};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
-/// True when both URLs belong to the same server: scheme, host and port alike. (The
-/// federation crate's `verify_domains_match` ignores ports, which tells two servers on one
-/// host apart too loosely.)
+/// True when both URLs belong to the same server: scheme, host and port alike, a trailing
+/// dot aside (`a.example.` is `a.example`). (The federation crate's `verify_domains_match`
+/// ignores ports, which tells two servers on one host apart too loosely.)
 pub fn same_origin(a: &url::Url, b: &url::Url) -> bool {
-    a.origin() == b.origin()
+    use crate::domain::policy::server_of;
+    a.scheme() == b.scheme() && server_of(a).is_some_and(|server| server_of(b) == Some(server))
 }
 
 /// What every part of a running node shares: passed in, never global.
@@ -148,4 +149,40 @@ pub async fn federation_config(
         .http_fetch_limit(25)
         .build()
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn same_origin_ignores_a_trailing_dot_but_not_scheme_or_port() {
+        let url = |s: &str| url::Url::parse(s).expect("url");
+        assert!(same_origin(
+            &url("https://a.example./u"),
+            &url("https://a.example/u")
+        ));
+        assert!(same_origin(
+            &url("https://A.example/u"),
+            &url("https://a.example:443/x")
+        ));
+        assert!(same_origin(
+            &url("http://a.example.:8080/u"),
+            &url("http://a.example:8080/")
+        ));
+        // Controls: other servers stay other servers.
+        assert!(!same_origin(
+            &url("https://a.example/u"),
+            &url("http://a.example/u")
+        ));
+        assert!(!same_origin(
+            &url("https://a.example/u"),
+            &url("https://a.example:8443/u")
+        ));
+        assert!(!same_origin(
+            &url("https://a.example/u"),
+            &url("https://b.a.example/u")
+        ));
+        assert!(!same_origin(&url("file:///u"), &url("file:///u")));
+    }
 }

@@ -3,6 +3,10 @@
 //! We sign `(request-target)`, `host`, `date` and, with a body, `digest` and `content-type`,
 //! with RSA-SHA256 and `algorithm="hs2019"`. RFC 9421 signatures are not verified: such a
 //! request gets 401, and a sender that supports both (Fedify, GoToSocial) retries with this one.
+//!
+//! An incoming signature must cover the same `(request-target)`, `host` and `date` (and
+//! `digest` with a body), and its `host` must be this node: a signature captured on the way
+//! is then good for one method, path, server and body only, and for 12 hours.
 
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use http_signature_normalization::Config as SigConfig;
@@ -30,8 +34,15 @@ pub enum SignatureError {
     Malformed(String),
     #[error("signature is too old or dated in the future")]
     Expired,
+    #[error("the signature is for host {signed:?}, not for this node ({expected})")]
+    WrongHost { signed: String, expected: String },
     #[error("signature does not verify")]
     Invalid,
+    #[error(
+        "signature does not verify with the actor's key, which this node fetched less than \
+         an hour ago (it is fetched again only once that copy is an hour old)"
+    )]
+    KeyRecentlyFetched,
     #[error("body digest does not match")]
     Digest,
     #[error("cannot sign: {0}")]
@@ -113,12 +124,14 @@ pub struct UnverifiedSignature {
 }
 
 /// Reads the signature of an incoming request. `headers` are the request's headers with
-/// lower-case names; `require_digest` is set for requests with a body.
+/// lower-case names; `require_digest` is set for requests with a body; `this_host` is this
+/// node's domain (`host` or `host:port`), which the signed `Host` must name.
 pub fn parse_signature(
     method: &str,
     path_and_query: &str,
     headers: &BTreeMap<String, String>,
     require_digest: bool,
+    this_host: &str,
 ) -> Result<UnverifiedSignature, SignatureError> {
     if headers.contains_key("signature-input") {
         return Err(SignatureError::Rfc9421);
@@ -127,8 +140,18 @@ pub fn parse_signature(
         return Err(SignatureError::Missing);
     }
     check_date(headers.get("date"))?;
+    // The Host header is what the signature covers (required below), so it must be us:
+    // otherwise a request signed for another server could be replayed here.
+    let signed_host = headers.get("host").map(String::as_str).unwrap_or_default();
+    if !signed_host.eq_ignore_ascii_case(this_host) {
+        return Err(SignatureError::WrongHost {
+            signed: signed_host.to_string(),
+            expected: this_host.to_string(),
+        });
+    }
     let mut config = SigConfig::new()
         .set_expiration(MAX_SIGNATURE_AGE)
+        .require_header("(request-target)")
         .require_header("host")
         .require_header("date");
     if require_digest {
@@ -139,6 +162,15 @@ pub fn parse_signature(
         .map_err(|e| match e {
             http_signature_normalization::PrepareVerifyError::Validate(_) => {
                 SignatureError::Expired
+            }
+            http_signature_normalization::PrepareVerifyError::Required(missing) => {
+                let mut missing: Vec<&str> = missing.headers().iter().map(String::as_str).collect();
+                missing.sort_unstable();
+                SignatureError::Malformed(format!(
+                    "it must cover (request-target), host and date (and digest with a body), \
+                     each sent with the request; not covered or not sent: {}",
+                    missing.join(", ")
+                ))
             }
             other => SignatureError::Malformed(other.to_string()),
         })?;
@@ -241,7 +273,8 @@ mod tests {
         )
         .expect("sign");
         let map = lower(&headers);
-        let parsed = parse_signature("POST", "/inbox", &map, true).expect("parse");
+        let parsed =
+            parse_signature("POST", "/inbox", &map, true, "localhost:9000").expect("parse");
         assert_eq!(parsed.key_id, "http://a/o/x#main-key");
         parsed.verify(&public).expect("verifies");
         verify_digest(map.get("digest"), body).expect("digest");
@@ -249,8 +282,16 @@ mod tests {
             verify_digest(map.get("digest"), b"{}"),
             Err(SignatureError::Digest)
         );
-        let other = parse_signature("POST", "/other", &map, true).expect("parse");
+        let other = parse_signature("POST", "/other", &map, true, "localhost:9000").expect("parse");
         assert_eq!(other.verify(&public), Err(SignatureError::Invalid));
+        // Host names compare without regard to case, the port exactly.
+        assert!(parse_signature("POST", "/inbox", &map, true, "LocalHost:9000").is_ok());
+        for elsewhere in ["localhost:9001", "localhost", "other.example:9000"] {
+            assert!(matches!(
+                parse_signature("POST", "/inbox", &map, true, elsewhere),
+                Err(SignatureError::WrongHost { .. })
+            ));
+        }
     }
 
     #[test]
@@ -261,13 +302,13 @@ mod tests {
             httpdate::fmt_http_date(std::time::SystemTime::now()),
         );
         assert_eq!(
-            parse_signature("POST", "/", &map, true).unwrap_err(),
+            parse_signature("POST", "/", &map, true, "h").unwrap_err(),
             SignatureError::Missing
         );
         map.insert("signature-input".into(), "sig1=(\"@method\")".into());
         map.insert("signature".into(), "sig1=:AAAA:".into());
         assert_eq!(
-            parse_signature("POST", "/", &map, true).unwrap_err(),
+            parse_signature("POST", "/", &map, true, "h").unwrap_err(),
             SignatureError::Rfc9421
         );
     }

@@ -88,6 +88,7 @@ async fn inbox(
             headers,
             body: body.to_vec(),
         },
+        crate::db::now_ms(),
     )
     .await?;
     tracing::debug!("inbox: {received:?}");
@@ -277,22 +278,27 @@ async fn directory(
 }
 
 /// A referral, only for the other party, proven by an HTTP signature (authorised fetch).
-/// Anyone else, signed or not, is told it does not exist.
+/// A request whose signature fails is refused (401) before the referral is looked up, so the
+/// refusal says nothing about whether it exists; any other signer is told it does not exist.
 async fn referral(
     data: FedData,
     Path(uuid): Path<String>,
     request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let not_found = || ApiError::not_found("referral");
+    let (parts, _) = request.into_parts();
+    let signer = match super::signed_fetch::verify_get(&data, &parts).await {
+        Ok(signer) => signer,
+        Err(FederationError::Unauthorized(reason)) => {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, reason))
+        }
+        Err(_) => return Err(not_found()),
+    };
     let row = data
         .store
         .referral_by_ap_id(None, data.urls.referral(&uuid).as_str())
         .await?
         .ok_or_else(not_found)?;
-    let (parts, _) = request.into_parts();
-    let signer = super::signed_fetch::verify_get(&data, &parts)
-        .await
-        .map_err(|_| not_found())?;
     if signer.row.ap_id != row.counterpart {
         return Err(not_found());
     }

@@ -72,10 +72,8 @@ fn signer_host(request: &Request) -> Option<String> {
     let start = signature.find("keyId=\"")? + 7;
     let key_id = &signature[start..];
     let url = url::Url::parse(&key_id[..key_id.find('"')?]).ok()?;
-    Some(match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str()?),
-        None => url.host_str()?.to_string(),
-    })
+    // Normalised, so `a.example.` is counted with `a.example`.
+    crate::domain::policy::server_of(&url)
 }
 
 pub async fn limit(

@@ -9,7 +9,8 @@ use crate::federation::{
     inbox, signatures, FedData, FederationError, FederationResult, NodeContext,
 };
 use activitypub_federation::config::FederationConfig;
-use axum::{extract::FromRequestParts, http::request::Parts, http::StatusCode};
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::{http::request::Parts, http::StatusCode};
 use std::collections::BTreeMap;
 
 /// The remote actor whose signature this GET carries.
@@ -19,15 +20,20 @@ pub async fn verify_get(data: &FedData, parts: &Parts) -> FederationResult<Remot
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
         .collect();
-    let path = parts
-        .uri
+    // The path as the client sent it (a nested router would strip its prefix from `uri`),
+    // since that is what the signature's `(request-target)` names.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let path = uri
         .path_and_query()
         .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| parts.uri.path().to_string());
-    let signature = signatures::parse_signature("GET", &path, &headers, false)
+        .unwrap_or_else(|| uri.path().to_string());
+    let signature = signatures::parse_signature("GET", &path, &headers, false, &data.config.domain)
         .map_err(|e| FederationError::Unauthorized(e.to_string()))?;
     let policy = crate::domain::policy::load(data.store.as_ref()).await?;
-    let signer = inbox::verified_signer(data, &signature).await?;
+    let signer = inbox::verified_signer(data, &signature, crate::db::now_ms()).await?;
     let signer_url =
         url::Url::parse(&signer.row.ap_id).map_err(|e| FederationError::Remote(e.to_string()))?;
     if !policy.permits_url(&signer_url) {
@@ -83,6 +89,12 @@ async fn require_signature(parts: &Parts) -> Result<(), ApiError> {
     match verify_get(&data, parts).await {
         Ok(_) => Ok(()),
         Err(FederationError::Forbidden(m)) => Err(ApiError::new(StatusCode::FORBIDDEN, m)),
+        Err(FederationError::Unauthorized(reason)) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "this node serves ActivityPub only to signed requests (authorised fetch): {reason}"
+            ),
+        )),
         Err(_) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "this node serves ActivityPub only to signed requests (authorised fetch)",

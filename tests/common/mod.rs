@@ -5,6 +5,7 @@
 pub mod binary;
 pub mod browser;
 pub mod casework;
+pub mod forgery;
 pub mod two_parties;
 
 use gotong::config::Config;
@@ -453,4 +454,25 @@ pub async fn staff_account(node: &TestNode, username: &str, role: accounts::Role
         .await
         .expect("account");
     password
+}
+
+/// Moves back by `ms` the time `node` last fetched the remote actor `ap_id`, as if its copy
+/// had been fetched that long ago (for rules that depend on the copy's age).
+pub async fn age_remote_actor(node: &TestNode, ap_id: &str, ms: i64) {
+    let sql = "UPDATE remote_actors SET fetched_at = fetched_at - $1 WHERE ap_id = $2";
+    let url = &node.config.database_url;
+    let changed = if url.starts_with("sqlite:") {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(url)
+            .await
+            .expect("connect to SQLite");
+        let done = sqlx::query(sql).bind(ms).bind(ap_id).execute(&mut conn);
+        done.await.expect("age actor").rows_affected()
+    } else {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+            .await
+            .expect("connect to PostgreSQL");
+        let done = sqlx::query(sql).bind(ms).bind(ap_id).execute(&mut conn);
+        done.await.expect("age actor").rows_affected()
+    };
+    assert_eq!(changed, 1, "{} holds a copy of {ap_id}", node.name);
 }

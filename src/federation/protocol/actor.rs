@@ -1,5 +1,6 @@
 //! Actors: our `Organization`s, and remote `Person`, `Service`, `Group`... as we read them.
 
+use crate::domain::text::web_url;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
@@ -65,21 +66,22 @@ impl ActorJson {
             .and_then(|e| e.shared_inbox.as_ref())
     }
 
-    /// The first icon URL, whether `icon` is one image or a list.
+    /// The first icon URL, whether `icon` is one image or a list; only an `http(s)` address.
     pub fn icon_url(&self) -> Option<String> {
         let icon = match self.icon.as_ref()? {
             Value::Array(list) => list.first()?,
             single => single,
         };
-        icon.get("url")?.as_str().map(str::to_string)
+        icon.get("url")?.as_str().and_then(web_url)
     }
 
-    /// `url` as a string, whether sent as a string or a `Link`.
+    /// `url` as a string, whether sent as a string or a `Link`; only an `http(s)` address,
+    /// since it is rendered as a link.
     pub fn profile_url(&self) -> Option<String> {
         match self.url.as_ref()? {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(link) => link.get("href")?.as_str().map(str::to_string),
-            Value::Array(list) => list.first()?.as_str().map(str::to_string),
+            Value::String(s) => web_url(s),
+            Value::Object(link) => link.get("href")?.as_str().and_then(web_url),
+            Value::Array(list) => list.first()?.as_str().and_then(web_url),
             _ => None,
         }
     }

@@ -87,7 +87,11 @@ pub async fn remote(page: Page, data: FedData, Query(q): Query<RemoteQuery>) -> 
             } else {
                 a.name
             },
-            a.url.unwrap_or(a.ap_id),
+            // A profile URL that is not a web address is not made a link.
+            a.url
+                .as_deref()
+                .and_then(crate::domain::text::web_url)
+                .unwrap_or(a.ap_id),
         ),
         None => (post.author_ap_id.clone(), post.author_ap_id.clone()),
     };

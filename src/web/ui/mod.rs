@@ -12,6 +12,7 @@ pub mod forms;
 pub mod i18n;
 pub mod login;
 pub mod network;
+pub mod next_path;
 pub mod page;
 pub mod public;
 pub mod referrals;

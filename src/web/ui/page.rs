@@ -152,16 +152,7 @@ pub fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// A local path to return to after sign-in or a language change: only paths on this node
-/// (never `//host`, which browsers read as another site).
-pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
+pub use super::next_path::local_path;
 
 fn node(parts: &Parts) -> Result<FederationConfig<NodeContext>, PageError> {
     parts

@@ -109,7 +109,12 @@ async fn party(data: &FedData, ap_id: &str) -> Party {
                 actor.name.clone()
             },
             address: format!("@{}@{}", actor.username, actor.domain),
-            url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+            // A profile URL that is not a web address is not made a link.
+            url: actor
+                .url
+                .as_deref()
+                .and_then(crate::domain::text::web_url)
+                .unwrap_or_else(|| actor.ap_id.clone()),
         },
         None => Party {
             name: origin_of(ap_id).unwrap_or_else(|| ap_id.to_string()),
