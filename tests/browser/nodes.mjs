@@ -3,11 +3,12 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, createSign } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSealed } from './sealed.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.GOTONG_BIN ?? join(ROOT, 'target/debug/gotong');
@@ -207,13 +208,16 @@ export class Node {
 
   /** Posts `activity` to `to`'s shared inbox signed with this node's organisation key, as
    * this node's server would: for delivering what this node's own forms never produce (raw
-   * HTML). The key is read from the node's SQLite database with the `sqlite3` tool. Answers
-   * the HTTP status. */
+   * HTML). The sealed key is read from the node's SQLite database with the `sqlite3` tool
+   * and opened with the node's secret key file, as the node opens it. Answers the HTTP
+   * status. */
   async deliverSigned(to, activity) {
-    const pem = execFileSync('sqlite3', [
+    const sealed = execFileSync('sqlite3', [
       join(this.dir, 'gotong.db'),
-      `SELECT private_key_pem FROM organisations WHERE handle = '${this.handle}'`,
+      `SELECT private_key_sealed FROM organisations WHERE handle = '${this.handle}'`,
     ], { encoding: 'utf8' }).trim();
+    const secret = readFileSync(join(this.dir, 'secret.key'), 'utf8');
+    const pem = openSealed(sealed, secret, 'organisations', 'private_key_sealed', this.handle);
     const body = JSON.stringify(activity);
     const url = new URL('/inbox', to.base);
     const headers = {

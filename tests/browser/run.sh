@@ -10,7 +10,7 @@ CHROMIUM="${GOTONG_CHROMIUM:-/usr/bin/chromium}"
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
-# sqlite3 reads a node's signing key, for the flow that delivers hostile HTML signed.
+# sqlite3 reads a node's sealed signing key, for the flow that delivers hostile HTML signed.
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
