@@ -4,17 +4,11 @@
 //! a CSRF-checked form post that calls the same functions as the JSON API and the CLI, then
 //! sends the browser back to the page (post/redirect/get).
 
-#[path = "admin_accounts.rs"]
 mod accounts;
-#[path = "admin_audit.rs"]
 mod audit;
-#[path = "admin_deliveries.rs"]
 mod deliveries;
-#[path = "admin_federation.rs"]
 mod federation;
-#[path = "admin_moderation.rs"]
 mod moderation;
-#[path = "admin_settings.rs"]
 mod settings;
 
 use super::forms::Posted;

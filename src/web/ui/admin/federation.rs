@@ -1,7 +1,7 @@
 //! `/admin/federation`: who this node federates with. The mode (open to all but the blocked
 //! domains, or closed to all but the allowed ones) and the domain rules, changed with the
 //! functions of `domain::policy` that the API and the CLI use. The subscribed lists' section
-//! is the moderation area's (`admin_moderation_lists.rs`).
+//! is the moderation area's (`moderation/lists.rs`).
 
 use super::moderation::lists::ListsView;
 use super::{done, notice, refused, when, AdminPage, AdminPost, DoneQuery};

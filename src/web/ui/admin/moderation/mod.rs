@@ -1,12 +1,9 @@
 //! `/admin/moderation`: remote accounts suspended on this node and remote objects removed from
-//! it (the actions, each confirmed first, are in `admin_moderation_actions.rs`); and the routes
+//! it (the actions, each confirmed first, are in `actions.rs`); and the routes
 //! of the reports page and of the subscribed lists on the federation page.
 
-#[path = "admin_moderation_actions.rs"]
 mod actions;
-#[path = "admin_moderation_lists.rs"]
 pub(super) mod lists;
-#[path = "admin_moderation_reports.rs"]
 mod reports;
 
 use super::{refused, when, AdminPage, DoneQuery};
