@@ -1,5 +1,5 @@
 //! Signed requests made by hand, so that each part of a draft-cavage signature can be
-//! forged (tests/hostile.rs, tests/signatures.rs).
+//! forged (tests/hostile/, tests/signatures.rs).
 
 use super::{send, TestNode};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
