@@ -1,6 +1,7 @@
 //! Gotong: a federated server for humanitarian organisations in the Asia Pacific.
 //!
-//! Layers point one way: `web` → `federation` → `domain` → `db`; `config` is passed in.
+//! Layers point one way: `cli` → `node` (start-up and workers) → `web` → `federation` →
+//! `domain` → `db`; `config` is passed in.
 
 pub mod cli;
 pub mod config;
@@ -8,6 +9,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod federation;
-pub mod jobs;
+pub mod node;
 pub mod private_files;
 pub mod web;

@@ -152,7 +152,7 @@ async fn a_node_refuses_to_start_with_another_secret_key_or_none(backend: Backen
         // only a refusal returns.
         tokio::time::timeout(
             std::time::Duration::from_secs(5),
-            gotong::web::launch_with_tcp_listener(config, store, listener, std::future::pending()),
+            gotong::node::serve(config, store, listener, std::future::pending()),
         )
         .await
     };

@@ -1,8 +1,8 @@
 //! The `gotong` command: run a node, and the operator tasks scripts and tests need.
 
 use crate::config::Config;
+use crate::db;
 use crate::domain::organisations;
-use crate::{db, web};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -241,7 +241,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // Expiry tells the other parties with queued activities, sent when the node runs.
             let federation =
                 crate::federation::federation_config(std::sync::Arc::new(config), store).await?;
-            let report = crate::jobs::referral_jobs(&federation, db::now_ms()).await?;
+            let report = crate::node::jobs::referral_jobs(&federation, db::now_ms()).await?;
             println!(
                 "erased {} referrals; emptied {} queued private activities",
                 report.referrals_erased, report.queue_bodies_purged
@@ -284,7 +284,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.base_url(),
         config.listen
     );
-    web::launch_with_tcp_listener(config, store, listener, shutdown_signal()).await
+    crate::node::serve(config, store, listener, shutdown_signal()).await
 }
 
 /// Opens the node's secret key, checked against the database (see `domain::secret_key`).

@@ -5,8 +5,8 @@
 mod seed;
 
 use crate::config::Config;
+use crate::db;
 use crate::domain::{accounts, organisations};
-use crate::{db, web};
 use anyhow::Context;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -108,7 +108,7 @@ async fn start_node(
         let shutdown = async move {
             let _ = stop.wait_for(|s| *s).await;
         };
-        if let Err(e) = web::launch_with_tcp_listener(config, store, listener, shutdown).await {
+        if let Err(e) = crate::node::serve(config, store, listener, shutdown).await {
             eprintln!("demo node stopped: {e:#}");
         }
     });

@@ -1,7 +1,7 @@
 //! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and the browser interface.
 //!
-//! The server starts from a bound listener and a shutdown future, so tests run several nodes
-//! in one process.
+//! `router` builds the whole HTTP application; `crate::node` starts it with the node's
+//! workers.
 
 pub mod activitypub;
 pub mod api;
@@ -14,7 +14,7 @@ pub mod signed_fetch;
 pub mod ui;
 pub mod wellknown;
 
-use crate::{config::Config, db::Store, federation};
+use crate::federation;
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::{
     extract::{DefaultBodyLimit, FromRequest, Request},
@@ -23,8 +23,7 @@ use axum::{
 };
 use error::ApiError;
 use serde::de::DeserializeOwned;
-use std::{future::Future, sync::Arc};
-use tokio::{net::TcpListener, sync::watch};
+use std::sync::Arc;
 
 /// The media type of everything ActivityPub we serve and send.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
@@ -122,47 +121,4 @@ pub fn router(federation: FederationConfig<federation::NodeContext>) -> anyhow::
         // The actor and object URLs answer browsers with pages too.
         .layer(axum::Extension(catalog))
         .layer(FederationMiddleware::new(federation)))
-}
-
-/// Serves a node on `listener` until `shutdown` completes, with its delivery worker and inbox
-/// processor and the refresher of subscribed domain lists. All stop with the server;
-/// unfinished work stays queued in the database.
-pub async fn launch_with_tcp_listener(
-    config: Config,
-    store: Arc<dyn Store>,
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    if config.dev {
-        tracing::warn!(
-            "DEVELOPMENT MODE: federating over plain http and to loopback addresses; never use this on a public server"
-        );
-    }
-    let federation = federation::federation_config(Arc::new(config), store).await?;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let context = (*federation).clone();
-    let delivery = tokio::spawn(federation::delivery::run_worker(context, stop_rx.clone()));
-    let processor = tokio::spawn(federation::processing::run_processor(
-        federation.clone(),
-        stop_rx.clone(),
-    ));
-    let lists = tokio::spawn(federation::subscriptions::run_refresher(
-        (*federation).clone(),
-        stop_rx.clone(),
-    ));
-    let retention = tokio::spawn(crate::jobs::run_hourly((*federation).clone(), stop_rx));
-    let app = router(federation)?;
-    tracing::info!("listening on {}", listener.local_addr()?);
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-        })
-        .await;
-    let _ = stop_tx.send(true);
-    let _ = delivery.await;
-    let _ = processor.await;
-    let _ = retention.await;
-    let _ = lists.await;
-    Ok(served?)
 }

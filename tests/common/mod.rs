@@ -221,10 +221,9 @@ impl TestNode {
                     .await
                     .expect("node database");
                 let (graceful_tx, graceful_rx) = oneshot::channel::<()>();
-                let server =
-                    gotong::web::launch_with_tcp_listener(config, store, listener, async {
-                        let _ = graceful_rx.await;
-                    });
+                let server = gotong::node::serve(config, store, listener, async {
+                    let _ = graceful_rx.await;
+                });
                 tokio::pin!(server);
                 tokio::select! {
                     result = &mut server => { result.expect("node ran"); true }
