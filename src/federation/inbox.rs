@@ -1,6 +1,7 @@
 //! The receiving end: check an incoming POST's signature, digest and sender, then store the
 //! activity once (by id) for the processor. Nothing slow happens after the check.
 
+use super::activities::{self, Accepted};
 use super::actors::{fetch_actor, refetch_actor, RemoteActor};
 use super::protocol::{ActivityJson, ObjectRef};
 use super::signatures::{self, SignatureError, UnverifiedSignature};
@@ -111,7 +112,9 @@ pub async fn receive(data: &FedData, post: IncomingPost, now: i64) -> Federation
             "activity id and actor are on different servers".into(),
         ));
     }
-    let self_delete = is_self_delete(&activity);
+    // A server deleting an account signs with the key of the account it deletes, which can
+    // no longer be fetched; when we never knew that actor there is nothing to delete.
+    let self_delete = activities::is_account_delete(&activity);
     if let Some(mark) = data.store.actor_mark(activity.actor.as_str()).await? {
         if self_delete && mark.state == "gone" {
             return Ok(Received::Duplicate);
@@ -152,16 +155,17 @@ pub async fn receive(data: &FedData, post: IncomingPost, now: i64) -> Federation
         activity.actor.as_str(),
         &activity.kind,
     );
-    if super::referral_inbox::concerns_referral(data, &activity).await? {
+    let accepted = activities::classify(data.store.as_ref(), &activity).await?;
+    if accepted.applied_while_sender_waits() {
         // Applied while the sender waits, so it hears at once when the rules refuse it;
         // stored afterwards, already done, only to recognise a replay.
         if data.store.inbox_activity_seen(id).await? {
             return Ok(Received::Duplicate);
         }
-        super::processing::process(data, &activity).await?;
+        activities::apply(data, &activity, accepted).await?;
         // A referral refused at the door leaves nothing personal here, not even sealed.
-        let refused =
-            activity.kind == "Offer" && data.store.referral_by_offer_activity(id).await?.is_none();
+        let refused = accepted == Accepted::ReferralOffer
+            && data.store.referral_by_offer_activity(id).await?.is_none();
         let kept = if refused { "" } else { body.as_str() };
         data.store
             .insert_inbox_activity(id, actor, kind, kept, "done")
@@ -182,13 +186,6 @@ pub async fn receive(data: &FedData, post: IncomingPost, now: i64) -> Federation
 
 fn unauthorized(e: SignatureError) -> FederationError {
     FederationError::Unauthorized(e.to_string())
-}
-
-/// A server deleting an account signs with the key of the account it deletes, which can no
-/// longer be fetched; when we never knew that actor there is nothing to delete.
-fn is_self_delete(activity: &ActivityJson<Option<ObjectRef>>) -> bool {
-    activity.kind == "Delete"
-        && activity.object.as_ref().and_then(ObjectRef::id).as_ref() == Some(&activity.actor)
 }
 
 /// The actor id when the signature verifies with the key we stored for `actor` (without

@@ -1,6 +1,7 @@
 //! ActivityPub: wire types (`protocol`), signing and verifying HTTP requests, fetching remote
 //! actors, the durable delivery queue, and what received activities do.
 
+pub mod activities;
 pub mod actors;
 pub mod addresses;
 pub mod backfill;
@@ -14,7 +15,6 @@ pub mod outbound;
 pub mod processing;
 pub mod protocol;
 pub mod publishing;
-pub mod referral_inbox;
 pub mod referral_lifecycle;
 pub mod referrals;
 pub mod render;

@@ -1,11 +1,10 @@
 //! The end of a referral between nodes: taking back what is still queued for it when it is
 //! withdrawn, closed, expired or erased (so the receiver never gets personal data it should
 //! not), expiring unanswered referrals and telling the other party, and erasing one referral
-//! at once on both sides (`Delete` of the referral, sent to the other party only).
+//! at once on both sides (`Delete` of the referral, sent to the other party only; received,
+//! it is `activities/referral_erase.rs`).
 
 use super::delivery::enqueue_for;
-use super::protocol::{ActivityJson, ObjectRef};
-use super::referral_inbox::{check_counterpart, object_id};
 use super::{render, FedData, FederationResult, NodeContext};
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
@@ -105,25 +104,4 @@ async fn ask_to_erase(ctx: &NodeContext, row: &ReferralRow) -> FederationResult<
         Some(&row.ap_id),
     )
     .await
-}
-
-/// The other party asks this node to erase its copy of a referral: done at once and audited,
-/// if it comes from that party; anyone else is refused and nothing is erased.
-pub async fn on_erase(
-    data: &FedData,
-    activity: &ActivityJson<Option<ObjectRef>>,
-) -> FederationResult<()> {
-    let id = object_id(activity).ok_or(DomainError::NotFound("referral"))?;
-    let row = data
-        .store
-        .referral_by_ap_id(None, &id)
-        .await?
-        .ok_or(DomainError::NotFound("referral"))?;
-    check_counterpart(&row, activity)?;
-    if row.erased_at.is_some() {
-        return Ok(());
-    }
-    take_back(data, &row, true).await?;
-    retention::erase(data.store.as_ref(), &row, activity.actor.as_str()).await?;
-    Ok(())
 }

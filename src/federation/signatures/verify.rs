@@ -1,119 +1,13 @@
-//! HTTP Signatures (draft-cavage-http-signatures-12), as Mastodon signs and checks them.
-//!
-//! We sign `(request-target)`, `host`, `date` and, with a body, `digest` and `content-type`,
-//! with RSA-SHA256 and `algorithm="hs2019"`. RFC 9421 signatures are not verified: such a
-//! request gets 401, and a sender that supports both (Fedify, GoToSocial) retries with this one.
-//!
-//! An incoming signature must cover the same `(request-target)`, `host` and `date` (and
-//! `digest` with a body), and its `host` must be this node: a signature captured on the way
-//! is then good for one method, path, server and body only, and for 12 hours.
+//! Checking an incoming request's signature: what it must cover, how old it may be, and
+//! whether a public key verifies it; and the body's `Digest`.
 
+use super::{SignatureError, MAX_CLOCK_SKEW, MAX_SIGNATURE_AGE};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use http_signature_normalization::Config as SigConfig;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use rsa::pkcs8::DecodePublicKey;
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
-use std::{collections::BTreeMap, time::Duration};
-use url::Url;
-
-/// How old a signature's `Date` may be. Mastodon allows 12 hours (and one hour of skew).
-pub const MAX_SIGNATURE_AGE: Duration = Duration::from_secs(12 * 3600);
-/// How far in the future a `Date` may be, for clocks that run fast.
-pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(3600);
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum SignatureError {
-    #[error("request is not signed (send a draft-cavage HTTP Signature)")]
-    Missing,
-    #[error(
-        "RFC 9421 signatures are not supported here; sign with draft-cavage-http-signatures-12"
-    )]
-    Rfc9421,
-    #[error("malformed signature: {0}")]
-    Malformed(String),
-    #[error("signature is too old or dated in the future")]
-    Expired,
-    #[error("the signature is for host {signed:?}, not for this node ({expected})")]
-    WrongHost { signed: String, expected: String },
-    #[error("signature does not verify")]
-    Invalid,
-    #[error(
-        "signature does not verify with the actor's key, which this node fetched less than \
-         an hour ago (it is fetched again only once that copy is an hour old)"
-    )]
-    KeyRecentlyFetched,
-    #[error("body digest does not match")]
-    Digest,
-    #[error("cannot sign: {0}")]
-    Key(String),
-}
-
-/// `SHA-256=<base64>` of a body, the `Digest` header value (RFC 3230).
-pub fn digest_header(body: &[u8]) -> String {
-    format!("SHA-256={}", B64.encode(Sha256::digest(body)))
-}
-
-/// The headers that sign a request to `url`: `Host`, `Date`, `Signature`, and for a body
-/// `Digest` and `Content-Type`. For a GET, pass `None` and an `accept` value.
-pub fn sign_request(
-    method: &str,
-    url: &Url,
-    body: Option<&[u8]>,
-    accept: Option<&str>,
-    key_id: &str,
-    private_key_pem: &str,
-) -> Result<HeaderMap, SignatureError> {
-    let key = RsaPrivateKey::from_pkcs8_pem(private_key_pem)
-        .map_err(|e| SignatureError::Key(e.to_string()))?;
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_string(),
-    };
-    let mut signed = BTreeMap::new();
-    signed.insert("host".to_string(), host);
-    signed.insert(
-        "date".to_string(),
-        httpdate::fmt_http_date(std::time::SystemTime::now()),
-    );
-    if let Some(body) = body {
-        signed.insert("digest".to_string(), digest_header(body));
-        signed.insert(
-            "content-type".to_string(),
-            crate::web::ACTIVITY_JSON.to_string(),
-        );
-    }
-    if let Some(accept) = accept {
-        signed.insert("accept".to_string(), accept.to_string());
-    }
-    let path = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_string(),
-    };
-    let signature = SigConfig::new()
-        .mastodon_compat()
-        .begin_sign(method, &path, signed.clone())
-        .map_err(|e| SignatureError::Key(e.to_string()))?
-        .sign(key_id.to_string(), |signing_string| {
-            key.sign(
-                Pkcs1v15Sign::new::<Sha256>(),
-                &Sha256::digest(signing_string.as_bytes()),
-            )
-            .map(|sig| B64.encode(sig))
-        })
-        .map_err(|e| SignatureError::Key(e.to_string()))?
-        .signature_header();
-    signed.insert("signature".to_string(), signature);
-    let mut headers = HeaderMap::new();
-    for (name, value) in signed {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|e| SignatureError::Key(e.to_string()))?;
-        let value =
-            HeaderValue::from_str(&value).map_err(|e| SignatureError::Key(e.to_string()))?;
-        headers.insert(name, value);
-    }
-    Ok(headers)
-}
+use std::collections::BTreeMap;
 
 /// A parsed, not yet verified signature: who claims to have signed, and what to check.
 #[derive(Debug)]
@@ -235,16 +129,13 @@ pub fn verify_digest(header: Option<&String>, body: &[u8]) -> Result<(), Signatu
     }
 }
 
-/// The actor URL a key id belongs to, by convention: the key id without its fragment.
-pub fn key_owner_guess(key_id: &str) -> Option<Url> {
-    let mut url = Url::parse(key_id).ok()?;
-    url.set_fragment(None);
-    Some(url)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::sign_request;
     use super::*;
+    use reqwest::header::HeaderMap;
+    use std::time::Duration;
+    use url::Url;
 
     fn lower(headers: &HeaderMap) -> BTreeMap<String, String> {
         headers

@@ -2,10 +2,14 @@
 //! every server but the blocked ones; in `allowlist` mode only to the allowed ones. A rule for
 //! `example.org` also covers its subdomains; a rule naming a port (`localhost:8081`) covers
 //! that server alone.
+//!
+//! Here: how a policy decides. Loading it and changing its rules is in [`rules`].
 
-use super::accounts::{Role, Staff};
-use super::{DomainError, DomainResult};
-use crate::db::{DomainRuleRow, Store};
+mod rules;
+
+pub use rules::{load, normalise_domain, remove_rule, set_mode, set_rule};
+
+use crate::db::DomainRuleRow;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -42,8 +46,6 @@ impl RuleAction {
         }
     }
 }
-
-const MODE_KEY: &str = "federation_mode";
 
 /// The policy in force: the mode, the local rules, and the rules taken from subscribed
 /// lists (`(domain, action)`), which yield to local rules.
@@ -116,83 +118,6 @@ impl Policy {
     /// `permits` for the server of a URL.
     pub fn permits_url(&self, url: &url::Url) -> bool {
         server_of(url).is_some_and(|host| self.permits(&host))
-    }
-}
-
-pub async fn load(store: &dyn Store) -> DomainResult<Policy> {
-    let mode = match store.setting(MODE_KEY).await?.as_deref() {
-        Some("allowlist") => FederationMode::Allowlist,
-        _ => FederationMode::Blocklist,
-    };
-    Ok(Policy {
-        mode,
-        rules: store.domain_rules().await?,
-        subscribed: store.subscribed_rules().await?,
-    })
-}
-
-/// A domain as rules name it: lower case, no scheme or path, no trailing dot.
-pub fn normalise_domain(input: &str) -> DomainResult<String> {
-    let domain = normalise_host(input);
-    let valid = !domain.is_empty()
-        && domain.len() <= 253
-        && domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    if !valid {
-        return Err(DomainError::Invalid(format!(
-            "{input:?} is not a domain (name it like example.org, or host:port)"
-        )));
-    }
-    Ok(domain)
-}
-
-pub async fn set_mode(
-    store: &dyn Store,
-    staff: Option<&Staff>,
-    mode: FederationMode,
-) -> DomainResult<()> {
-    if let Some(staff) = staff {
-        staff.require(&[Role::Admin])?;
-    }
-    Ok(store.set_setting(MODE_KEY, mode.as_str()).await?)
-}
-
-/// Adds or changes a rule; with `purge`, a block also deletes what was received from the
-/// domain. Returns how many posts were purged.
-pub async fn set_rule(
-    store: &dyn Store,
-    staff: Option<&Staff>,
-    domain: &str,
-    action: RuleAction,
-    reason: &str,
-    purge: bool,
-) -> DomainResult<u64> {
-    if let Some(staff) = staff {
-        staff.require(&[Role::Admin])?;
-    }
-    let domain = normalise_domain(domain)?;
-    store
-        .set_domain_rule(&domain, action.as_str(), reason.trim())
-        .await?;
-    if action == RuleAction::Block && purge {
-        return Ok(store.purge_domain(&domain).await?);
-    }
-    Ok(0)
-}
-
-pub async fn remove_rule(
-    store: &dyn Store,
-    staff: Option<&Staff>,
-    domain: &str,
-) -> DomainResult<()> {
-    if let Some(staff) = staff {
-        staff.require(&[Role::Admin])?;
-    }
-    if store.remove_domain_rule(&normalise_domain(domain)?).await? {
-        Ok(())
-    } else {
-        Err(DomainError::NotFound("rule"))
     }
 }
 

@@ -1,0 +1,84 @@
+//! A referral opened for its parties: content and timeline unsealed.
+
+use crate::db::{ReferralRow, Store};
+use crate::domain::referrals::Sealed;
+use crate::domain::sealing::{Binding, Sealer};
+use crate::domain::{DomainError, DomainResult};
+use serde::Serialize;
+
+/// A referral as its parties see it, opened.
+#[derive(Debug, Serialize)]
+pub struct ReferralView {
+    pub id: i64,
+    pub url: String,
+    pub side: String,
+    pub counterpart: String,
+    pub program: Option<String>,
+    pub referral_offer: Option<String>,
+    pub urgency: String,
+    pub status: String,
+    /// `None` once erased after the retention period.
+    pub content: Option<Sealed>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+    pub erased_at: Option<i64>,
+    pub timeline: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub at: i64,
+    pub by: String,
+    pub kind: String,
+    pub status: Option<String>,
+    /// A message, a decline reason or an outcome; `None` once erased.
+    pub text: Option<String>,
+}
+
+/// The referral with its content and timeline opened.
+pub async fn open(
+    store: &dyn Store,
+    sealer: &Sealer,
+    row: &ReferralRow,
+) -> DomainResult<ReferralView> {
+    let content = match &row.sealed {
+        Some(sealed) => Some(
+            serde_json::from_str(&sealer.open(sealed, &Binding::referral(&row.ap_id))?)
+                .map_err(|e| DomainError::Internal(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut timeline = Vec::new();
+    for e in store.referral_events(row.id).await? {
+        let at = Binding::referral_event(&row.ap_id, &e.uid);
+        let text = e
+            .sealed
+            .as_deref()
+            .map(|s| sealer.open(s, &at))
+            .transpose()?;
+        timeline.push(EventView {
+            at: e.at,
+            by: e.by_actor,
+            kind: e.kind,
+            status: e.status,
+            text,
+        });
+    }
+    Ok(ReferralView {
+        id: row.id,
+        url: row.ap_id.clone(),
+        side: row.side.clone(),
+        counterpart: row.counterpart.clone(),
+        program: row.program.clone(),
+        referral_offer: row.referral_offer.clone(),
+        urgency: row.urgency.clone(),
+        status: row.status.clone(),
+        content,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        closed_at: row.closed_at,
+        erased_at: row.erased_at,
+        timeline,
+    })
+}

@@ -1,0 +1,160 @@
+//! Referrals of a person from one organisation to another's program: what they carry and
+//! the consent rule; the life a referral may lead is in [`status`].
+
+mod status;
+
+pub use status::{ReferralStatus, Side};
+
+use super::{DomainError, DomainResult};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    #[default]
+    Routine,
+    Urgent,
+    Emergency,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Routine => "routine",
+            Urgency::Urgent => "urgent",
+            Urgency::Emergency => "emergency",
+        }
+    }
+}
+
+/// The smallest record of the person that lets the receiver help: no name, a pseudonymous
+/// reference both sides use when they talk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Person {
+    pub reference: String,
+    pub age_range: String,
+    pub gender: String,
+    /// ISO 3166-1 alpha-2, or empty when `stateless`.
+    pub nationality: String,
+    pub stateless: bool,
+    pub languages: Vec<String>,
+    pub contact_channel: String,
+    pub safety_notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Consent {
+    pub given: bool,
+    /// Who gave it: "the person", "a parent", "a legal guardian"...
+    pub given_by: String,
+    /// Unix milliseconds.
+    pub given_at: Option<i64>,
+    /// Which organisations may receive which data, in the words agreed with the person.
+    pub scope: String,
+    /// Why the referral goes without consent (for example, a child in danger); shown to both
+    /// organisations.
+    pub override_justification: String,
+}
+
+/// What is sealed: everything about the person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Sealed {
+    pub needs: String,
+    pub person: Person,
+    pub consent: Consent,
+}
+
+pub const MAX_TEXT: usize = 4000;
+
+impl Sealed {
+    /// The consent rule: consent given (by someone, at a time), or an override with a written
+    /// justification. Without either the referral cannot be sent.
+    pub fn validate(&self) -> DomainResult<()> {
+        let invalid = |m: &str| Err(DomainError::Invalid(m.to_string()));
+        if self.person.reference.trim().is_empty() {
+            return invalid("person.reference (a pseudonymous reference) is required");
+        }
+        if self.needs.trim().is_empty() {
+            return invalid("needs must describe what the person needs");
+        }
+        let texts = [
+            &self.needs,
+            &self.person.safety_notes,
+            &self.consent.scope,
+            &self.consent.override_justification,
+        ];
+        if texts.iter().any(|t| t.chars().count() > MAX_TEXT) {
+            return invalid("a text field is longer than 4000 characters");
+        }
+        let consented = self.consent.given
+            && !self.consent.given_by.trim().is_empty()
+            && self.consent.given_at.is_some();
+        let overridden = !self.consent.override_justification.trim().is_empty();
+        if !consented && !overridden {
+            return invalid(
+                "consent is required: set consent.given with givenBy and givenAt, or write consent.overrideJustification",
+            );
+        }
+        if self.consent.given && !consented {
+            return invalid(
+                "consent.givenBy and consent.givenAt are required when consent is given",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A short text that may carry personal details (a decline reason, an outcome, a message).
+pub fn check_note(field: &str, text: &str, required: bool) -> DomainResult<()> {
+    if required && text.trim().is_empty() {
+        return Err(DomainError::Invalid(format!("{field} is required")));
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(DomainError::Invalid(format!(
+            "{field} is longer than {MAX_TEXT} characters"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sealed() -> Sealed {
+        Sealed {
+            needs: "Legal advice".into(),
+            person: Person {
+                reference: "AB-12".into(),
+                ..Person::default()
+            },
+            consent: Consent {
+                given: true,
+                given_by: "the person".into(),
+                given_at: Some(1),
+                ..Consent::default()
+            },
+        }
+    }
+
+    #[test]
+    fn consent_or_a_justified_override_is_required() {
+        assert!(sealed().validate().is_ok());
+        let mut none = sealed();
+        none.consent = Consent::default();
+        assert!(none
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("consent is required"));
+        none.consent.override_justification =
+            "Child at immediate risk; guardian unreachable".into();
+        assert!(none.validate().is_ok());
+        let mut half = sealed();
+        half.consent.given_by.clear();
+        assert!(half.validate().is_err());
+    }
+}
