@@ -25,6 +25,9 @@ pub async fn classify(store: &dyn Store, activity: &Incoming) -> FederationResul
     let object_kind = activity.object.as_ref().and_then(|o| o.kind());
     Ok(match activity.kind.as_str() {
         "Follow" => Accepted::Follow,
+        // Gotong takes no offers but referrals; one given by id only may be a referral sent
+        // wrongly, which its handler refuses with the reason.
+        "Offer" if object_kind.is_some_and(|k| k != REFERRAL_TYPE) => Accepted::Ignored,
         "Offer" => Accepted::ReferralOffer,
         kind @ ("Accept" | "Reject") => {
             let accepted = kind == "Accept";

@@ -240,6 +240,12 @@ async fn referral_activities_are_recognised_by_what_the_store_holds() {
         classified(store, &activity("Offer", referral)).await,
         Accepted::ReferralOffer
     );
+    let other = json!({ "type": "Note", "id": format!("{PARTNER}/notes/o"), "content": "x" });
+    assert_eq!(
+        classified(store, &activity("Offer", other)).await,
+        Accepted::Ignored,
+        "an offer of something else is none of ours"
+    );
     let message = |context: &str| {
         activity(
             "Create",
