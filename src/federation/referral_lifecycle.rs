@@ -72,15 +72,20 @@ pub async fn expire_unanswered(
 
 /// An admin erases one referral now (a person asked to be forgotten): its personal fields
 /// here, everything still queued for it, and a request to the other party to erase its copy.
-pub async fn erase_now(data: &FedData, staff: &Staff, row: &ReferralRow) -> FederationResult<()> {
+/// `false` when it was already erased: then nothing changes (no second audit entry, no second
+/// request to the other party).
+pub async fn erase_now(data: &FedData, staff: &Staff, row: &ReferralRow) -> FederationResult<bool> {
     staff.require(&[Role::Admin])?;
     casework::check_access(staff, row)?;
+    if row.erased_at.is_some() {
+        return Ok(false);
+    }
     let known = take_back(data, row, true).await?;
     retention::erase(data.store.as_ref(), row, &staff.username).await?;
     if known {
         ask_to_erase(data, row).await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `Delete` whose object is the referral, to the other party's own inbox only.

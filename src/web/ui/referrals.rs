@@ -4,6 +4,7 @@
 //! content is ever shown on a public page.
 
 mod case;
+mod erase;
 mod send;
 
 use super::page::{url_encode, Page, PageResult, StaffPage};
@@ -31,6 +32,10 @@ pub fn routes() -> Router {
         .route("/staff/referrals/{id}", get(case::show))
         .route("/staff/referrals/{id}/status", post(case::change_status))
         .route("/staff/referrals/{id}/messages", post(case::add_message))
+        .route(
+            "/staff/referrals/{id}/erase",
+            get(erase::confirm).post(erase::erase),
+        )
 }
 
 /// A response that ends a handler early: a refusal or a redirect to sign in.

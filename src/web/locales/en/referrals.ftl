@@ -106,3 +106,25 @@ referral-message-label = New message to the other organisation
 referral-message-send = Send message
 referral-timeline = History
 referral-by-node = this node
+
+# Erasing one referral now (admins), and its confirmation page.
+referral-erase-section = Erase personal data
+referral-erase-help = When the person asks to be forgotten, an administrator can erase this referral's personal details at once, on this node and at the other organisation.
+referral-erase-start = Erase personal data now
+referral-erase-title = Erase this referral's personal data
+referral-erase-back = Back to the referral
+referral-erase-warning = This cannot be undone. Once erased, the personal details cannot be recovered by anyone, not even an administrator.
+referral-erase-here = Erased on this node
+referral-erase-field-person = The person record: the pseudonymous reference, age range, gender, nationality, languages, preferred contact channel and safety notes.
+referral-erase-field-needs = What the person needs.
+referral-erase-field-consent = The consent record: who gave consent, when, and its scope, or the justification for sending without consent.
+referral-erase-field-texts = The text of every message, reason and outcome.
+referral-erase-queued = Anything about this referral still waiting to be sent to the other organisation is not sent.
+referral-erase-other = At the other organisation
+referral-erase-other-asked = { $organisation } is asked to erase its copy too. Its node does so as soon as the request arrives, and records it in its own audit log. If the referral has not reached it yet, it is taken back and never arrives.
+referral-erase-other-never = { $organisation } never received this referral: it was taken back before it was delivered, so nothing is sent there.
+referral-erase-kept = What is kept
+referral-erase-kept-text = The organisations, the program, the urgency, the status, the dates and the steps of the history (without their text), for statistics. The audit log records that you erased the referral.
+referral-erase-confirm = Erase personal data now
+referral-erase-cancel = Cancel and go back to the referral
+referral-erase-already = The personal details of this referral were already erased. Nothing was changed.

@@ -106,3 +106,25 @@ referral-message-label = Pesan baru untuk organisasi lainnya
 referral-message-send = Kirim pesan
 referral-timeline = Riwayat
 referral-by-node = node ini
+
+# Menghapus satu rujukan sekarang (admin), dan halaman konfirmasinya.
+referral-erase-section = Hapus data pribadi
+referral-erase-help = Jika orang tersebut meminta agar datanya dilupakan, administrator dapat langsung menghapus data pribadi rujukan ini, di node ini dan di organisasi lainnya.
+referral-erase-start = Hapus data pribadi sekarang
+referral-erase-title = Hapus data pribadi rujukan ini
+referral-erase-back = Kembali ke rujukan
+referral-erase-warning = Tindakan ini tidak dapat dibatalkan. Setelah dihapus, data pribadi tidak dapat dipulihkan oleh siapa pun, termasuk administrator.
+referral-erase-here = Dihapus di node ini
+referral-erase-field-person = Data orang tersebut: referensi samaran, rentang usia, jenis kelamin, kewarganegaraan, bahasa, saluran kontak yang diutamakan, dan catatan keselamatan.
+referral-erase-field-needs = Apa yang dibutuhkan orang tersebut.
+referral-erase-field-consent = Catatan persetujuan: siapa yang memberikan persetujuan, kapan, dan cakupannya, atau alasan pengiriman tanpa persetujuan.
+referral-erase-field-texts = Isi setiap pesan, alasan, dan hasil.
+referral-erase-queued = Apa pun tentang rujukan ini yang masih menunggu untuk dikirim ke organisasi lainnya tidak akan dikirim.
+referral-erase-other = Di organisasi lainnya
+referral-erase-other-asked = { $organisation } juga diminta menghapus salinannya. Node-nya melakukannya segera setelah permintaan itu tiba, dan mencatatnya di log auditnya sendiri. Jika rujukan ini belum sampai ke sana, rujukan ditarik kembali dan tidak akan pernah tiba.
+referral-erase-other-never = { $organisation } tidak pernah menerima rujukan ini: rujukan ditarik kembali sebelum terkirim, jadi tidak ada yang dikirim ke sana.
+referral-erase-kept = Yang tetap disimpan
+referral-erase-kept-text = Organisasi, program, tingkat urgensi, status, tanggal, dan langkah-langkah dalam riwayat (tanpa isinya), untuk keperluan statistik. Log audit mencatat bahwa Anda menghapus rujukan ini.
+referral-erase-confirm = Hapus data pribadi sekarang
+referral-erase-cancel = Batal dan kembali ke rujukan
+referral-erase-already = Data pribadi rujukan ini sudah dihapus sebelumnya. Tidak ada yang diubah.

@@ -4,7 +4,7 @@
 
 use super::{caseworker, party, poster, status_label, title_of, Party, Refused};
 use crate::db::ReferralRow;
-use crate::domain::accounts::Staff;
+use crate::domain::accounts::{Role, Staff};
 use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Sealed, Side};
 use crate::federation::{referrals, FedData};
@@ -60,11 +60,18 @@ struct CasePage<'a> {
     messages: Vec<Event>,
     actions: Vec<Action>,
     can_message: bool,
+    /// An admin may erase the personal data now (not yet erased).
+    can_erase: bool,
     error: Option<String>,
 }
 
 /// The referral, if this caseworker's organisation is a party; to anyone else it does not exist.
-async fn load(page: &Page, data: &FedData, staff: &Staff, id: i64) -> Result<ReferralRow, Refused> {
+pub(super) async fn load(
+    page: &Page,
+    data: &FedData,
+    staff: &Staff,
+    id: i64,
+) -> Result<ReferralRow, Refused> {
     caseworker(page, staff)?;
     let row = match data.store.referral_by_id(id).await {
         Ok(row) => row,
@@ -193,6 +200,7 @@ async fn render(
         messages,
         actions: actions(page, row),
         can_message: !final_or_erased,
+        can_erase: staff.role == Role::Admin && row.erased_at.is_none(),
         error,
     });
     *response.status_mut() = status;
