@@ -2,7 +2,8 @@
 //! accounts page; the caseworker opens beta's program (its copy at /remote), follows "Refer a
 //! person", is refused without the consent step, completes it and sends. Beta's caseworker
 //! accepts it from the incoming list; alpha's page shows the new status; the two exchange
-//! messages.
+//! messages. Last, the person asks to be forgotten: alpha's admin erases the referral through
+//! the confirmation page, and beta's copy is erased too.
 
 import assert from 'node:assert/strict';
 
@@ -170,4 +171,31 @@ export default async function referral(h) {
   });
   await h.step('the referral page with messages passes axe', () => h.axeCheck(a, 'referral page with messages'));
   await h.step('screenshot the referral page', () => h.screenshot(a, 'referral'));
+
+  await h.step("alpha's admin erases the referral through the confirmation page", async () => {
+    const admin = await h.newPage();
+    await h.signIn(admin, alpha, { next: referralPath });
+    await admin.getByRole('heading', { level: 1, name: h.t('en', 'referral-title-outgoing') }).waitFor();
+    await Promise.all([
+      admin.waitForURL((u) => u.pathname === `${referralPath}/erase`),
+      admin.getByRole('button', { name: h.t('en', 'referral-erase-start') }).click(),
+    ]);
+    await admin.getByRole('heading', { level: 1, name: h.t('en', 'referral-erase-title') }).waitFor();
+    assert.equal((await admin.locator('main').innerText()).includes(REFERENCE), false, 'the confirmation shows personal data');
+    await h.axeCheck(admin, 'referral erase confirmation');
+    await Promise.all([
+      admin.waitForURL((u) => u.pathname === referralPath),
+      admin.getByRole('button', { name: h.t('en', 'referral-erase-confirm') }).click(),
+    ]);
+    const main = await admin.locator('main').innerText();
+    assert.ok(main.includes(h.t('en', 'referral-erased')), main);
+    assert.equal(main.includes(REFERENCE), false, 'the reference is still shown');
+  });
+
+  await h.step("beta's copy is erased too", async () => {
+    await h.reloadUntil(b, 'the erasure on beta', async () =>
+      !(await b.locator('main').innerText()).includes(REFERENCE),
+    );
+    assert.ok((await b.locator('main').innerText()).includes(h.t('en', 'referral-erased')));
+  });
 }
