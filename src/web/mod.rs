@@ -25,8 +25,7 @@ use error::ApiError;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-/// The media type of everything ActivityPub we serve and send.
-pub const ACTIVITY_JSON: &str = "application/activity+json";
+pub use crate::federation::protocol::ACTIVITY_JSON;
 /// Largest request body accepted, inbox or API.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
