@@ -3,6 +3,7 @@
 //! Layers point one way: `cli` → `node` (start-up and workers) → `web` → `federation` →
 //! `domain` → `db`; `config` is passed in.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
