@@ -1,4 +1,6 @@
 //! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and the browser interface.
+//! What a request changes is done by the use cases in `crate::app` (or `crate::domain` when
+//! it touches only this node); the handlers here read requests and shape answers.
 //!
 //! `router` builds the whole HTTP application; `crate::node` starts it with the node's
 //! workers.
