@@ -157,7 +157,7 @@ pub(super) async fn admin(config: Config, command: AdminCommand) -> anyhow::Resu
 }
 
 async fn refresh(config: Config, store: Arc<dyn Store>, id: Option<i64>) -> anyhow::Result<()> {
-    use crate::federation::subscriptions::refresh;
+    use crate::app::subscriptions::refresh;
     let federation = crate::federation::federation_config(Arc::new(config), store).await?;
     let subs = federation.store.subscriptions().await?;
     let mut failed = 0;

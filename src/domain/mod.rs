@@ -1,7 +1,10 @@
 //! Organisations, accounts, posts and follows: types and rules, no HTTP and no SQL.
 //!
 //! Functions here take the `Store` and enforce the rules; they never send anything over the
-//! network (that is `federation`'s job) and never write SQL (that is `db`'s).
+//! network (that is `federation`'s job, started by the use cases in `app` or by the inbox)
+//! and never write SQL (that is `db`'s). What touches only this node (accounts and roles,
+//! the federation policy, referral intake, subscribing to a list) is called from here
+//! directly by the pages, the API and the command line.
 
 pub mod accounts;
 pub mod casework;

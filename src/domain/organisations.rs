@@ -71,7 +71,7 @@ pub async fn create_organisation(
 }
 
 /// Replaces the organisation's key pair. Peers notice when our next signature fails with the
-/// key they cached and fetch the actor again; `federation::outbound` also announces it.
+/// key they cached and fetch the actor again; `app::organisation::rotate_key` also announces it.
 pub async fn rotate_keys(
     store: &dyn Store,
     sealer: &Sealer,

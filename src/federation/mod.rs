@@ -1,5 +1,12 @@
-//! ActivityPub: wire types (`protocol`), signing and verifying HTTP requests, fetching remote
-//! actors, the durable delivery queue, and what received activities do.
+//! The ActivityPub adapter: wire types (`protocol`), our JSON (`render`), signing and
+//! verifying HTTP requests (`signatures`), the inbox's checks and what received activities
+//! do (`inbox`, `processing`, `activities`), the activities we send (`outbound`,
+//! `referrals`) and the durable delivery queue (`delivery`), fetching remote actors,
+//! objects, subscribed lists and a followed actor's directory (`actors`, `objects`,
+//! `lists`, `backfill`), and the addresses we refuse (`addresses`).
+//!
+//! It imports only `domain`, `db` and `config`: the use cases that decide what to send are
+//! in `crate::app`, which calls down into this module.
 
 pub mod activities;
 pub mod actors;
@@ -9,17 +16,14 @@ pub mod delivery;
 pub mod error;
 pub mod fetch_signer;
 pub mod inbox;
-pub mod moderation;
+pub mod lists;
 pub mod objects;
 pub mod outbound;
 pub mod processing;
 pub mod protocol;
-pub mod publishing;
-pub mod referral_lifecycle;
 pub mod referrals;
 pub mod render;
 pub mod signatures;
-pub mod subscriptions;
 pub mod urls;
 
 pub use error::{FederationError, FederationResult};
@@ -38,7 +42,9 @@ pub fn same_origin(a: &url::Url, b: &url::Url) -> bool {
     a.scheme() == b.scheme() && server_of(a).is_some_and(|server| server_of(b) == Some(server))
 }
 
-/// What every part of a running node shares: passed in, never global.
+/// What every part of a running node shares: passed in, never global. It lives here rather
+/// than in `app` because the federation crate carries it to the inbox handlers and the
+/// workers of this module (as [`FedData`]), and `federation` must not import `app`.
 #[derive(Clone)]
 pub struct NodeContext {
     pub store: Arc<dyn Store>,

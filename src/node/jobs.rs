@@ -1,9 +1,10 @@
 //! Periodic jobs of a running node (hourly): expiry of unanswered referrals and retention of
 //! referral data, and fresh statistics for the database's query planner.
 
+use crate::app::referrals;
 use crate::db::now_ms;
 use crate::domain::retention;
-use crate::federation::{referral_lifecycle, NodeContext};
+use crate::federation::NodeContext;
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing::{info, warn};
@@ -16,8 +17,7 @@ pub async fn referral_jobs(
     ctx: &NodeContext,
     now: i64,
 ) -> anyhow::Result<retention::RetentionReport> {
-    let expired =
-        referral_lifecycle::expire_unanswered(ctx, now, ctx.config.referral_expiry_days).await?;
+    let expired = referrals::expire_unanswered(ctx, now, ctx.config.referral_expiry_days).await?;
     if expired > 0 {
         info!("expiry: {expired} unanswered referrals expired");
     }

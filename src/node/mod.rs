@@ -9,7 +9,7 @@
 
 pub mod jobs;
 
-use crate::{config::Config, db::Store, federation, web};
+use crate::{app, config::Config, db::Store, federation, web};
 use std::{future::Future, sync::Arc};
 use tokio::{net::TcpListener, sync::watch};
 
@@ -33,7 +33,7 @@ pub async fn serve(
         federation.clone(),
         stop_rx.clone(),
     ));
-    let lists = tokio::spawn(federation::subscriptions::run_refresher(
+    let lists = tokio::spawn(app::subscriptions::run_refresher(
         (*federation).clone(),
         stop_rx.clone(),
     ));

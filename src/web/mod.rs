@@ -1,4 +1,6 @@
 //! HTTP: the ActivityPub endpoints, discovery, the staff JSON API and the browser interface.
+//! What a request changes is done by the use cases in `crate::app` (or `crate::domain` when
+//! it touches only this node); the handlers here read requests and shape answers.
 //!
 //! `router` builds the whole HTTP application; `crate::node` starts it with the node's
 //! workers.
@@ -25,8 +27,7 @@ use error::ApiError;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-/// The media type of everything ActivityPub we serve and send.
-pub const ACTIVITY_JSON: &str = "application/activity+json";
+pub use crate::federation::protocol::ACTIVITY_JSON;
 /// Largest request body accepted, inbox or API.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

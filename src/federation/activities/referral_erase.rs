@@ -5,7 +5,7 @@
 
 use super::{check_counterpart, object_id, Incoming};
 use crate::domain::{retention, DomainError};
-use crate::federation::referral_lifecycle::take_back;
+use crate::federation::referrals::take_back;
 use crate::federation::{FedData, FederationResult};
 
 pub(super) async fn receive(data: &FedData, activity: &Incoming) -> FederationResult<()> {

@@ -17,6 +17,10 @@ pub use collection::{OrderedCollection, OrderedCollectionPage};
 pub use note::{NoteJson, TombstoneJson};
 pub use values::{Addresses, Timestamp};
 
+/// The media type of everything ActivityPub we serve and send (ActivityPub §3.2). It lives
+/// here, with the wire types, so signing a request needs nothing from `web`; `web` re-uses it.
+pub const ACTIVITY_JSON: &str = "application/activity+json";
+
 /// The special collection that makes an object public (ActivityPub §5.6).
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 

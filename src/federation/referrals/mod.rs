@@ -1,107 +1,52 @@
 //! Referrals over ActivityPub: `Offer` carries a referral to the receiving organisation's
-//! personal inbox and nowhere else (sending it: [`send`]); `Accept`/`Reject` answer it and
-//! `Update` moves it on (telling the other party: [`tell`]); a private `Note` whose `context`
-//! is the referral is a message in its thread. What arrives from the other party is handled
-//! in `activities/`.
+//! personal inbox and nowhere else ([`send_offer`]); `Accept`/`Reject` answer it and
+//! `Update` moves it on ([`tell_counterpart`]); a private `Note` whose `context` is the
+//! referral is a message in its thread ([`send_message`]); `Delete` of the referral asks
+//! the other party to erase its copy ([`ask_to_erase`]). What is still queued for a referral
+//! can be taken back ([`take_back`]). The use cases that decide when each is sent are
+//! `crate::app::referrals`; what arrives from the other party is handled in `activities/`.
 
-mod send;
+mod offer;
 mod tell;
 
-pub use send::{send, SendRequest};
-pub(super) use tell::tell_counterpart;
-pub use tell::{acknowledge, refuse};
+pub use offer::send_offer;
+pub use tell::{acknowledge, ask_to_erase, refuse, send_message, tell_counterpart};
 
-use super::delivery::enqueue_for;
 use super::protocol::context::default_context;
-use super::{render, FedData, FederationError, FederationResult};
+use super::{FedData, FederationError, FederationResult, NodeContext};
 use crate::db::ReferralRow;
-use crate::domain::casework::{self, Change};
+use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Side};
-use crate::domain::{accounts::Staff, posts, DomainError};
-use serde_json::{json, Value};
+use crate::domain::DomainError;
+use serde_json::Value;
 use url::Url;
 
-fn invalid(message: &str) -> FederationError {
-    DomainError::Invalid(message.to_string()).into()
+/// A URL from a referral's fields; one that is not a URL is refused as invalid.
+pub fn parse_url(s: &str) -> FederationResult<Url> {
+    Url::parse(s).map_err(|_| DomainError::Invalid(format!("{s:?} is not a URL")).into())
 }
 
-fn parse_url(s: &str) -> FederationResult<Url> {
-    Url::parse(s).map_err(|_| invalid(&format!("{s:?} is not a URL")))
-}
-
-/// A staff member moves a referral; the other party hears it as Accept, Reject or Update.
-pub async fn change(
-    data: &FedData,
-    staff: &Staff,
+/// Takes back what is queued for the referral and not yet delivered: messages always; the
+/// `Offer` and everything else too when the Offer cannot have reached the receiver yet, or
+/// when `everything` (erasure). Returns whether the other party knows of the referral (and
+/// should hear what happens next): always for a referral this node received.
+pub async fn take_back(
+    ctx: &NodeContext,
     row: &ReferralRow,
-    next: ReferralStatus,
-    note: &str,
-) -> FederationResult<()> {
-    casework::check_access(staff, row)?;
-    if next == ReferralStatus::Expired {
-        return Err(invalid(
-            "a referral expires by itself when nobody answers it in time",
-        ));
-    }
-    let side = Side::parse(&row.side)?;
-    let change = Change {
-        side,
-        next,
-        by: &staff.username,
-        note,
-        activity: None,
-    };
-    casework::transition(data.store.as_ref(), &data.sealer, row, change).await?;
-    if !super::referral_lifecycle::after_change(data, row, next).await? {
-        // Taken back before the receiver got it: it never hears of the referral.
-        return Ok(());
-    }
-    tell_counterpart(data, row, next, note).await
+    everything: bool,
+) -> FederationResult<bool> {
+    let offer_reached = ctx
+        .store
+        .take_back_queued(&row.ap_id, &row.offer_activity, everything)
+        .await?;
+    Ok(Side::parse(&row.side)? == Side::Receiver || offer_reached)
 }
 
-/// A message in the referral's thread, to the other party only.
-pub async fn message(
-    data: &FedData,
-    staff: &Staff,
-    row: &ReferralRow,
-    text: &str,
-) -> FederationResult<()> {
-    casework::check_access(staff, row)?;
-    if !super::referral_lifecycle::counterpart_may_know(data, row).await? {
-        return Err(DomainError::Conflict(
-            "the referral was taken back before the other organisation received it".into(),
-        )
-        .into());
-    }
-    casework::add_message(
-        data.store.as_ref(),
-        &data.sealer,
-        row,
-        &staff.username,
-        text,
-        None,
-    )
-    .await?;
-    let org = data.store.organisation_by_id(row.organisation_id).await?;
-    let actor = data.urls.actor(&org.handle);
-    let note = json!({
-        "type": "Note",
-        "id": data.urls.new_activity(),
-        "attributedTo": actor,
-        "to": [row.counterpart],
-        "context": row.ap_id,
-        "content": posts::text_to_html(text),
-    });
-    let create = render::activity(
-        &data.urls,
-        "Create",
-        actor,
-        note,
-        vec![parse_url(&row.counterpart)?],
-        vec![],
-    );
-    let inbox = [row.counterpart_inbox.clone()];
-    enqueue_for(data, org.id, &create, inbox, Some(&row.ap_id)).await
+/// Whether the other party knows of the referral or will: a referral this node received, or
+/// one whose `Offer` was not taken back before it left.
+pub async fn counterpart_may_know(ctx: &NodeContext, row: &ReferralRow) -> FederationResult<bool> {
+    Ok(Side::parse(&row.side)? == Side::Receiver
+        || ctx.store.offer_may_reach(&row.offer_activity).await?)
 }
 
 /// The referral for an authorised fetch by the other party: current status and content.

@@ -1,14 +1,18 @@
 //! Telling the other party what became of a referral: `Accept` or `Reject` of its `Offer`,
-//! or an `Update` carrying the referral (without the person's data) and its new status.
+//! or an `Update` carrying the referral (without the person's data) and its new status; a
+//! message in its thread; and asking it to erase its copy. Each goes to the other party's
+//! own inbox only, queued as belonging to the referral so it can be taken back.
 
 use super::parse_url;
 use crate::db::ReferralRow;
 use crate::domain::referrals::{ReferralStatus, Side};
+use crate::domain::{posts, DomainError};
 use crate::federation::delivery::enqueue_for;
 use crate::federation::protocol::referral::{ReferralJson, REFERRAL_TYPE};
 use crate::federation::protocol::ActivityJson;
 use crate::federation::{render, FedData, FederationError, FederationResult, NodeContext};
 use serde_json::{json, Value};
+use url::Url;
 
 /// The referral as the wire carries it, without the person's data.
 pub(super) fn referral_json(
@@ -45,7 +49,9 @@ pub(super) fn referral_json(
     })
 }
 
-pub(in crate::federation) async fn tell_counterpart(
+/// Tells the other party the referral moved to `next`, with the staff member's `note`:
+/// `Accept` or `Reject` of its `Offer`, otherwise an `Update`.
+pub async fn tell_counterpart(
     data: &NodeContext,
     row: &ReferralRow,
     next: ReferralStatus,
@@ -103,4 +109,51 @@ pub async fn acknowledge(data: &FedData, row: &ReferralRow) -> FederationResult<
 /// Refuses a referral at the door with a `Reject` that says why; nothing is stored.
 pub async fn refuse(data: &FedData, row: &ReferralRow, reason: &str) -> FederationResult<()> {
     tell_counterpart(data, row, ReferralStatus::Declined, reason).await
+}
+
+/// A message `text` in the referral's thread: a private `Note` whose `context` is the
+/// referral, to the other party only.
+pub async fn send_message(
+    ctx: &NodeContext,
+    row: &ReferralRow,
+    text: &str,
+) -> FederationResult<()> {
+    let org = ctx.store.organisation_by_id(row.organisation_id).await?;
+    let actor = ctx.urls.actor(&org.handle);
+    let note = json!({
+        "type": "Note",
+        "id": ctx.urls.new_activity(),
+        "attributedTo": actor,
+        "to": [row.counterpart],
+        "context": row.ap_id,
+        "content": posts::text_to_html(text),
+    });
+    let create = render::activity(
+        &ctx.urls,
+        "Create",
+        actor,
+        note,
+        vec![parse_url(&row.counterpart)?],
+        vec![],
+    );
+    let inbox = [row.counterpart_inbox.clone()];
+    enqueue_for(ctx, org.id, &create, inbox, Some(&row.ap_id)).await
+}
+
+/// `Delete` whose object is the referral, to the other party's own inbox only: it erases
+/// its copy too (received, this is `activities/referral_erase.rs`).
+pub async fn ask_to_erase(ctx: &NodeContext, row: &ReferralRow) -> FederationResult<()> {
+    let org = ctx.store.organisation_by_id(row.organisation_id).await?;
+    let counterpart = Url::parse(&row.counterpart)
+        .map_err(|_| DomainError::Internal("stored counterpart is not a URL".into()))?;
+    let delete = render::activity(
+        &ctx.urls,
+        "Delete",
+        ctx.urls.actor(&org.handle),
+        json!({ "type": REFERRAL_TYPE, "id": row.ap_id }),
+        vec![counterpart],
+        vec![],
+    );
+    let inbox = [row.counterpart_inbox.clone()];
+    enqueue_for(ctx, org.id, &delete, inbox, Some(&row.ap_id)).await
 }

@@ -36,7 +36,7 @@ pub fn sign_request(
         signed.insert("digest".to_string(), digest_header(body));
         signed.insert(
             "content-type".to_string(),
-            crate::web::ACTIVITY_JSON.to_string(),
+            crate::federation::protocol::ACTIVITY_JSON.to_string(),
         );
     }
     if let Some(accept) = accept {

@@ -1,7 +1,8 @@
 //! First-run setup, login, the caller's own account, and account creation by admins.
 
+use crate::app::organisation;
 use crate::domain::accounts::{self, Role, TokenPurpose};
-use crate::federation::{outbound, FedData};
+use crate::federation::FedData;
 use crate::web::{auth::Authenticated, error::ApiResult, JsonBody};
 use axum::{
     http::StatusCode,
@@ -106,8 +107,8 @@ async fn create_account(
 async fn update_organisation(
     data: FedData,
     Authenticated(staff): Authenticated,
-    JsonBody(change): JsonBody<outbound::ProfileChange>,
+    JsonBody(change): JsonBody<organisation::ProfileChange>,
 ) -> ApiResult<Json<Value>> {
-    let org = outbound::update_profile(&data, &staff, change).await?;
+    let org = organisation::update_profile(&data, &staff, change).await?;
     Ok(Json(organisation_json(&data, &org)))
 }

@@ -130,7 +130,7 @@ async fn remove_rule(
 
 /// A new key pair for the organisation, announced to its followers.
 async fn rotate_key(data: FedData, Authenticated(staff): Authenticated) -> ApiResult<Json<Value>> {
-    let org = crate::federation::outbound::rotate_key(&data, &staff).await?;
+    let org = crate::app::organisation::rotate_key(&data, &staff).await?;
     Ok(Json(
         json!({ "key_id": data.urls.key_id(&org.handle), "public_key_pem": org.public_key_pem }),
     ))

@@ -1,8 +1,9 @@
 //! Following other organisations, and deciding on who follows us.
 
+use crate::app::following;
 use crate::db::{actors::Direction, FollowRow};
 use crate::domain::accounts::Role;
-use crate::federation::{outbound, FedData};
+use crate::federation::FedData;
 use crate::web::{auth::Authenticated, error::ApiResult, JsonBody};
 use axum::{
     extract::Query,
@@ -68,7 +69,7 @@ async fn follow(
     Authenticated(staff): Authenticated,
     JsonBody(req): JsonBody<FollowRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let row = outbound::follow(&data, &staff, &req.handle).await?;
+    let row = following::follow(&data, &staff, &req.handle).await?;
     Ok((StatusCode::ACCEPTED, Json(follow_json(&row))))
 }
 
@@ -83,7 +84,7 @@ async fn unfollow(
     Authenticated(staff): Authenticated,
     Query(q): Query<ActorParam>,
 ) -> ApiResult<StatusCode> {
-    outbound::unfollow(&data, &staff, &q.actor).await?;
+    following::unfollow(&data, &staff, &q.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,7 +93,7 @@ async fn accept_follower(
     Authenticated(staff): Authenticated,
     JsonBody(req): JsonBody<ActorParam>,
 ) -> ApiResult<StatusCode> {
-    outbound::decide_follower(&data, &staff, &req.actor, true).await?;
+    following::decide_follower(&data, &staff, &req.actor, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -101,6 +102,6 @@ async fn reject_follower(
     Authenticated(staff): Authenticated,
     JsonBody(req): JsonBody<ActorParam>,
 ) -> ApiResult<StatusCode> {
-    outbound::decide_follower(&data, &staff, &req.actor, false).await?;
+    following::decide_follower(&data, &staff, &req.actor, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -125,8 +125,7 @@ async fn send_report(
     Authenticated(staff): Authenticated,
     JsonBody(r): JsonBody<ReportRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let report =
-        crate::federation::moderation::send_report(&data, &staff, &r.target, &r.comment).await?;
+    let report = crate::app::moderation::send_report(&data, &staff, &r.target, &r.comment).await?;
     Ok((StatusCode::CREATED, Json(json!(report))))
 }
 

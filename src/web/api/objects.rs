@@ -1,10 +1,11 @@
 //! Publishing through the API: updates, programs, practices, advocacy notes and referral
 //! offers share one shape of endpoint each (`/api/v1/{kind}`), and the home feed.
 
+use crate::app::publishing;
 use crate::db::PostRow;
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::posts::{self, Draft, Visibility};
-use crate::federation::{publishing, FedData};
+use crate::federation::FedData;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::{auth::Authenticated, JsonBody};
 use axum::{

@@ -2,11 +2,12 @@
 //! Only caseworkers and admins of the party organisation see a referral; to anyone else it
 //! does not exist.
 
+use crate::app::referrals;
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Side};
-use crate::federation::{referral_lifecycle, referrals, FedData};
+use crate::federation::FedData;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::{auth::Authenticated, JsonBody};
 use axum::{
@@ -159,7 +160,7 @@ async fn erase(
 ) -> ApiResult<Response> {
     staff.require(&[Role::Admin])?;
     let row = load(&data, &staff, id).await?;
-    referral_lifecycle::erase_now(&data, &staff, &row).await?;
+    referrals::erase_now(&data, &staff, &row).await?;
     let row = load(&data, &staff, id).await?;
     Ok(private(summary(&row)))
 }

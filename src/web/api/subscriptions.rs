@@ -1,9 +1,10 @@
 //! Domain lists subscribed from other nodes: list, add, remove, and refresh on demand.
 
+use crate::app::subscriptions::refresh;
 use crate::domain::accounts::Role;
 use crate::domain::policy::RuleAction;
 use crate::domain::subscriptions;
-use crate::federation::{subscriptions::refresh, FedData};
+use crate::federation::FedData;
 use crate::web::{auth::Authenticated, error::ApiError, error::ApiResult, JsonBody};
 use axum::{
     extract::Path,

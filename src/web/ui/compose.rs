@@ -9,10 +9,11 @@ pub use form::{FieldError, ObjectForm};
 
 use super::forms::Posted;
 use super::page::{Page, PageResult, StaffPage};
+use crate::app::publishing;
 use crate::domain::accounts::Staff;
 use crate::domain::objects::ObjectKind;
 use crate::domain::{posts, DomainError};
-use crate::federation::{publishing, FedData, FederationError};
+use crate::federation::{FedData, FederationError};
 use crate::web::error::ApiError;
 use axum::{
     extract::{Path, Query},

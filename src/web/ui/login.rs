@@ -3,9 +3,10 @@
 use super::cookies;
 use super::forms::Posted;
 use super::page::{local_path, Page, PageResult};
+use crate::app::organisation;
 use crate::domain::accounts::{self, TokenPurpose};
 use crate::domain::DomainError;
-use crate::federation::{outbound, FedData};
+use crate::federation::FedData;
 use askama::Template;
 use axum::{
     extract::{Path, Query},
@@ -171,12 +172,12 @@ pub async fn setup(data: FedData, posted: Posted<SetupForm>) -> PageResult {
         return Ok(refuse(e.to_string()));
     }
     let staff = accounts::complete_setup(store, &form.token, &form.password).await?;
-    let change = outbound::ProfileChange {
+    let change = organisation::ProfileChange {
         name: Some(form.org_name.clone()),
         summary: Some(form.org_summary.clone()),
         ..Default::default()
     };
-    outbound::update_profile(&data, &staff, change)
+    organisation::update_profile(&data, &staff, change)
         .await
         .map_err(crate::web::error::ApiError::from)?;
     start_session(&data, &page, staff.account_id, "/staff").await

@@ -4,9 +4,10 @@
 use super::forms::Posted;
 use super::page::{Page, PageResult, StaffPage};
 use super::templates::date;
+use crate::app::following;
 use crate::db::{actors::Direction, FollowRow};
 use crate::domain::{follows::FollowState, DomainError};
-use crate::federation::{outbound, FedData, FederationError};
+use crate::federation::{FedData, FederationError};
 use crate::web::error::ApiError;
 use askama::Template;
 use axum::{
@@ -176,7 +177,7 @@ pub async fn follow(data: FedData, Posted { page, form }: Posted<FollowForm>) ->
     if !page.can("editor") {
         return Ok(page.error(StatusCode::FORBIDDEN, "error-forbidden"));
     }
-    match outbound::follow(&data, &staff, &form.handle).await {
+    match following::follow(&data, &staff, &form.handle).await {
         Ok(_) => Ok(Redirect::to("/staff/follows?done=requested").into_response()),
         Err(e) => match handle_problem(&e) {
             Some(key) => {
@@ -198,7 +199,7 @@ pub async fn unfollow(data: FedData, Posted { page, form }: Posted<ActorForm>) -
     let Some(staff) = page.staff.clone() else {
         return Ok(sign_in());
     };
-    match outbound::unfollow(&data, &staff, &form.actor).await {
+    match following::unfollow(&data, &staff, &form.actor).await {
         Ok(()) => Ok(Redirect::to("/staff/follows?done=unfollowed").into_response()),
         Err(e) => failure(&page, e),
     }
@@ -208,7 +209,7 @@ async fn decide(data: FedData, page: Page, actor: &str, accept: bool) -> PageRes
     let Some(staff) = page.staff.clone() else {
         return Ok(sign_in());
     };
-    match outbound::decide_follower(&data, &staff, actor, accept).await {
+    match following::decide_follower(&data, &staff, actor, accept).await {
         Ok(()) => {
             let done = if accept { "approved" } else { "rejected" };
             Ok(Redirect::to(&format!("/staff/follows?done={done}")).into_response())

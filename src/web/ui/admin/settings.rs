@@ -2,10 +2,11 @@
 //! read-only summary of the node's configuration, and rotating the signing key.
 
 use super::{done, notice, refused, AdminPage, AdminPost, DoneQuery};
+use crate::app::organisation;
 use crate::db::OrganisationRow;
 use crate::domain::referral_intake::{self, ReferralsFrom};
 use crate::domain::{accounts::Staff, policy};
-use crate::federation::{outbound, FedData};
+use crate::federation::FedData;
 use crate::web::ui::page::{Page, PageResult};
 use askama::Template;
 use axum::{extract::Query, http::StatusCode, response::IntoResponse, response::Redirect};
@@ -110,7 +111,7 @@ pub struct ProfileForm {
     manual_approval: Option<String>,
 }
 
-/// Saves the profile with `outbound::update_profile`, which sends followers an `Update`.
+/// Saves the profile with `organisation::update_profile`, which sends followers an `Update`.
 pub async fn save_profile(
     data: FedData,
     AdminPost { page, staff, form }: AdminPost<ProfileForm>,
@@ -136,13 +137,13 @@ pub async fn save_profile(
         let response = render(&page, &staff, &data, Some(entered), None, Some(page.t(key))).await?;
         return Ok(refused(response, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let change = outbound::ProfileChange {
+    let change = organisation::ProfileChange {
         name: Some(form.name),
         summary: Some(form.summary),
         icon_url: Some(form.icon_url),
         manual_approval: Some(form.manual_approval.is_some()),
     };
-    outbound::update_profile(&data, &staff, change)
+    organisation::update_profile(&data, &staff, change)
         .await
         .map_err(crate::web::error::ApiError::from)?;
     Ok(done("/admin/settings", "profile"))
@@ -202,7 +203,7 @@ pub async fn rotate_key(
     if form.confirm != "yes" {
         return Ok(Redirect::to("/admin/settings/rotate-key").into_response());
     }
-    outbound::rotate_key(&data, &staff)
+    organisation::rotate_key(&data, &staff)
         .await
         .map_err(crate::web::error::ApiError::from)?;
     Ok(done("/admin/settings", "key"))

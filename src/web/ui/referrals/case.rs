@@ -3,11 +3,12 @@
 //! in the audit log as a view, as the API does.
 
 use super::{caseworker, party, poster, status_label, title_of, Party, Refused};
+use crate::app::referrals;
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Sealed, Side};
-use crate::federation::{referrals, FedData};
+use crate::federation::FedData;
 use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult, StaffPage};
 use crate::web::ui::templates::{date, iso_time};

@@ -1,13 +1,14 @@
 //! Erasing one referral's personal data at once, from its page (a person asked to be
 //! forgotten). Only admins of the party organisation: a page of its own says what is about to
 //! happen, and only a post with `confirm=yes` from that page does it, through
-//! `referral_lifecycle::erase_now` as the API does.
+//! `app::referrals::erase_now` as the API does.
 
 use super::case::load;
 use super::{party, status_label};
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
-use crate::federation::{referral_lifecycle, FedData};
+use crate::app::referrals;
+use crate::federation::{self, FedData};
 use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{url_encode, Page, PageResult, StaffPage};
 use askama::Template;
@@ -52,7 +53,7 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let counterpart_knows = referral_lifecycle::counterpart_may_know(data, row)
+    let counterpart_knows = federation::referrals::counterpart_may_know(data, row)
         .await
         .map_err(crate::web::error::ApiError::from)?;
     let mut response = page.render(&ConfirmPage {
@@ -108,7 +109,7 @@ pub async fn erase(data: FedData, Path(id): Path<i64>, posted: Posted<EraseForm>
     if form.confirm != "yes" {
         return Ok(Redirect::to(&here).into_response());
     }
-    let erased = referral_lifecycle::erase_now(&data, &staff, &row)
+    let erased = referrals::erase_now(&data, &staff, &row)
         .await
         .map_err(crate::web::error::ApiError::from)?;
     if !erased {

@@ -3,9 +3,10 @@
 //! refused with the form kept; only a complete one goes out, through the API's own `send`.
 
 use super::{caseworker, party, poster, referable, Party, Referable};
+use crate::app::referrals;
 use crate::domain::referrals::{Consent, Person, Sealed, Urgency};
 use crate::domain::vocab::COUNTRIES;
-use crate::federation::{referrals, FedData};
+use crate::federation::FedData;
 use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{Page, PageResult, StaffPage};
 use crate::web::ui::templates::post_title;

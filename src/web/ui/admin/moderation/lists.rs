@@ -4,9 +4,10 @@
 //! API and the background refresher.
 
 use super::super::{done, federation, when, AdminPost};
+use crate::app::subscriptions::refresh;
 use crate::domain::policy::{self, RuleAction};
 use crate::domain::{subscriptions, DomainError};
-use crate::federation::{subscriptions::refresh, FedData};
+use crate::federation::FedData;
 use crate::web::ui::page::PageResult;
 use axum::{routing::post, Router};
 use serde::Deserialize;

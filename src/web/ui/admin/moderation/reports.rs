@@ -2,10 +2,11 @@
 //! its admins sent, resolving them, and sending a new one about a remote account or object.
 
 use super::super::{done, notice, refused, when, AdminPage, AdminPost};
+use crate::app::moderation::send_report;
 use crate::domain::accounts::Staff;
 use crate::domain::moderation::{self, Report};
 use crate::domain::DomainError;
-use crate::federation::{moderation::send_report, FedData, FederationError};
+use crate::federation::{FedData, FederationError};
 use crate::web::ui::page::{Page, PageResult};
 use askama::Template;
 use axum::{extract::Query, http::StatusCode, routing::post, Router};

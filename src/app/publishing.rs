@@ -1,35 +1,20 @@
-//! Publishing: a local post of any kind is stored, then its Create, Update or Delete is
-//! queued for every follower's server.
+//! Publishing: a local post of any kind is stored, then its `Create`, `Update` or `Delete`
+//! goes to every follower's server.
 
-use super::delivery::deliver_to_followers;
-use super::protocol::ActivityJson;
-use super::{render, FederationError, FederationResult, NodeContext};
 use crate::db::PostRow;
 use crate::domain::objects::ObjectKind;
 use crate::domain::{accounts::Staff, posts, posts::Draft};
+use crate::federation::outbound::{announce_post, PostVerb};
+use crate::federation::{FederationResult, NodeContext};
 
 async fn announce(
     ctx: &NodeContext,
     staff: &Staff,
-    verb: &str,
+    verb: PostVerb,
     post: &PostRow,
 ) -> FederationResult<()> {
     let org = ctx.store.organisation_by_id(staff.organisation_id).await?;
-    let visibility = posts::Visibility::parse(&post.visibility)?;
-    let (to, cc) = render::addressing(&ctx.urls, &org.handle, visibility);
-    let object = if verb == "Delete" {
-        serde_json::to_value(render::tombstone(post))
-    } else {
-        serde_json::to_value(render::post_object(&ctx.urls, &org.handle, post))
-    }
-    .map_err(|e| FederationError::Remote(e.to_string()))?;
-    let mut activity: ActivityJson<_> =
-        render::activity(&ctx.urls, verb, ctx.urls.actor(&org.handle), object, to, cc);
-    if verb == "Create" {
-        // The same id the outbox shows for this post's Create, as Mastodon does.
-        activity.id = render::create_id(&post.ap_id)?;
-    }
-    deliver_to_followers(ctx, org.id, &activity).await
+    announce_post(ctx, &org, verb, post).await
 }
 
 /// Stores a new post from `draft` and sends `Create` to followers.
@@ -45,7 +30,7 @@ pub async fn publish(ctx: &NodeContext, staff: &Staff, draft: &Draft) -> Federat
         draft,
     )
     .await?;
-    announce(ctx, staff, "Create", &post).await?;
+    announce_post(ctx, &org, PostVerb::Create, &post).await?;
     Ok(post)
 }
 
@@ -57,7 +42,7 @@ pub async fn edit(
     draft: &Draft,
 ) -> FederationResult<PostRow> {
     let post = posts::edit(ctx.store.as_ref(), staff, ap_id, draft).await?;
-    announce(ctx, staff, "Update", &post).await?;
+    announce(ctx, staff, PostVerb::Update, &post).await?;
     Ok(post)
 }
 
@@ -70,5 +55,5 @@ pub async fn delete(
 ) -> FederationResult<()> {
     let mut post = posts::delete(ctx.store.as_ref(), staff, kind, ap_id).await?;
     post.deleted_at = Some(crate::db::now_ms());
-    announce(ctx, staff, "Delete", &post).await
+    announce(ctx, staff, PostVerb::Delete, &post).await
 }

@@ -1,12 +1,13 @@
-//! Reports sent to other servers as `Flag`s (received ones are `activities/flag.rs`).
+//! Reports to other servers: an admin reports a remote actor, or a remote post and its
+//! author, and their server receives a `Flag` (received ones are
+//! `federation/activities/flag.rs`).
 
-use super::actors::fetch_actor;
-use super::delivery::enqueue;
-use super::{render, FedData, FederationError, FederationResult};
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::moderation::{self, Report};
 use crate::domain::DomainError;
-use serde_json::Value;
+use crate::federation::actors::fetch_actor;
+use crate::federation::outbound::{send_flag, stored_url};
+use crate::federation::{FedData, FederationError, FederationResult};
 use url::Url;
 
 /// Sends a `Flag` about a remote actor, or a remote post and its author, to their server,
@@ -23,8 +24,7 @@ pub async fn send_report(
     let store = data.store.as_ref();
     let (actor, objects) = match store.post_by_ap_id(target.as_str()).await? {
         Some(post) if post.organisation_id.is_none() => {
-            let author = Url::parse(&post.author_ap_id)
-                .map_err(|e| FederationError::Remote(format!("stored author id: {e}")))?;
+            let author = stored_url(&post.author_ap_id)?;
             (fetch_actor(data, &author).await?, vec![target])
         }
         Some(_) => {
@@ -34,33 +34,20 @@ pub async fn send_report(
         }
         None => (fetch_actor(data, &target).await?, vec![]),
     };
-    let actor_id = Url::parse(&actor.row.ap_id)
-        .map_err(|e| FederationError::Remote(format!("stored actor id: {e}")))?;
     let org = store.organisation_by_id(staff.organisation_id).await?;
-    let mut object = vec![actor_id];
+    let mut object = vec![stored_url(&actor.row.ap_id)?];
     object.extend(objects);
-    let mut activity = render::activity(
-        &data.urls,
-        "Flag",
-        data.urls.actor(&org.handle),
-        object.clone(),
-        vec![],
-        vec![],
-    );
+    let targets: Vec<String> = object.iter().map(Url::to_string).collect();
     let comment: String = comment
         .chars()
         .take(moderation::MAX_COMMENT_CHARS)
         .collect();
-    activity
-        .extra
-        .insert("content".into(), Value::String(comment.clone()));
-    enqueue(data, org.id, &activity, [actor.delivery_inbox()]).await?;
-    let targets: Vec<String> = object.iter().map(Url::to_string).collect();
+    let flag = send_flag(data, &org, object, &comment, actor.delivery_inbox()).await?;
     moderation::record_report(
         store,
         org.id,
         "sent",
-        activity.id.as_str(),
+        flag.as_str(),
         &staff.username,
         &targets,
         &comment,

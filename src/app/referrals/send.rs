@@ -1,17 +1,16 @@
 //! Sending a referral: to a program found in the directory (through one of its open offers,
 //! if the caseworker chose one) or to an organisation; checked, sealed, stored, then queued
-//! as an `Offer` for the receiver's own inbox.
+//! as an `Offer` for the receiver's own inbox (`federation::referrals::send_offer`).
 
-use super::{invalid, parse_url};
+use super::invalid;
 use crate::db::{PostRow, ReferralRow};
 use crate::domain::accounts::Staff;
 use crate::domain::casework::{self, Parties};
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::posts;
-use crate::domain::referrals::{ReferralStatus, Sealed, Urgency};
-use crate::federation::delivery::enqueue_for;
-use crate::federation::{actors, render, FedData, FederationResult};
-use serde_json::Value;
+use crate::domain::referrals::{Sealed, Urgency};
+use crate::federation::referrals::{parse_url, send_offer};
+use crate::federation::{actors, FedData, FederationResult};
 
 /// What a caseworker sends: to a program found in the directory, or to an organisation.
 #[derive(Debug, serde::Deserialize)]
@@ -100,23 +99,6 @@ pub async fn send(
         &request.content,
     )
     .await?;
-    let mut object = super::tell::referral_json(data, &org.handle, &row, ReferralStatus::Sent)?;
-    object.needs = Some(request.content.needs.clone());
-    object.person = Some(request.content.person.clone());
-    object.consent = Some(request.content.consent.clone());
-    let mut offer = render::activity(
-        &data.urls,
-        "Offer",
-        data.urls.actor(&org.handle),
-        object,
-        vec![parse_url(&row.counterpart)?],
-        vec![],
-    );
-    offer.id = offer_id;
-    offer
-        .extra
-        .insert("target".into(), Value::String(row.counterpart.clone()));
-    let inbox = [row.counterpart_inbox.clone()];
-    enqueue_for(data, org.id, &offer, inbox, Some(&row.ap_id)).await?;
+    send_offer(data, &org, &row, offer_id, &request.content).await?;
     Ok(row)
 }
