@@ -5,9 +5,9 @@
 
 use super::case::load;
 use super::{party, status_label};
+use crate::app::referrals;
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
-use crate::app::referrals;
 use crate::federation::{self, FedData};
 use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{url_encode, Page, PageResult, StaffPage};
