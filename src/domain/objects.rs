@@ -6,7 +6,7 @@ use super::{vocab, DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
 /// The kinds of shared object. `Update` is the short news item; the others make the directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectKind {
     Update,
@@ -85,7 +85,7 @@ impl ObjectKind {
 }
 
 /// Open Referral HSDS 3.0 service statuses, as far as programs use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProgramStatus {
     #[default]
@@ -105,7 +105,7 @@ impl ProgramStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Contact {
     pub name: String,
@@ -114,7 +114,7 @@ pub struct Contact {
     pub phone: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Link {
     pub name: String,
@@ -123,7 +123,7 @@ pub struct Link {
 
 /// A service an organisation runs, aligned with HSDS 3.0 `service`, plus what protection work
 /// needs and HSDS lacks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Program {
     pub status: ProgramStatus,
@@ -148,7 +148,7 @@ pub struct Program {
     pub complaints_mechanism: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Practice {
     pub themes: Vec<String>,
@@ -160,7 +160,7 @@ pub struct Practice {
     pub attachments: Vec<Link>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Advocacy {
     pub themes: Vec<String>,
@@ -169,7 +169,7 @@ pub struct Advocacy {
     pub audience: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Offer {
     /// Id (URL) of the program that takes the referrals.

@@ -15,7 +15,17 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_SUMMARY_CHARS: usize = 1000;
 
 /// Who may see a post: everyone, or only the organisation's accepted followers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    Default,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     #[default]

@@ -5,7 +5,7 @@ use super::{DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
 /// Where a referral stands. Both parties hold a copy and move it with the same rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
     Sent,
@@ -21,7 +21,7 @@ pub enum ReferralStatus {
 }
 
 /// Which party this organisation is in a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Sender,
@@ -141,7 +141,7 @@ impl ReferralStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Urgency {
     #[default]
@@ -162,7 +162,7 @@ impl Urgency {
 
 /// The smallest record of the person that lets the receiver help: no name, a pseudonymous
 /// reference both sides use when they talk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Person {
     pub reference: String,
@@ -176,7 +176,7 @@ pub struct Person {
     pub safety_notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Consent {
     pub given: bool,
@@ -192,7 +192,7 @@ pub struct Consent {
 }
 
 /// What is sealed: everything about the person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Sealed {
     pub needs: String,

@@ -3,7 +3,13 @@
 
 use crate::{db::DbError, domain::DomainError, federation::FederationError};
 use axum::{http::StatusCode, response::IntoResponse, Json};
-use serde_json::json;
+
+/// What every refusal carries.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A human-readable explanation (English).
+    pub error: String,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -72,7 +78,10 @@ impl From<FederationError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        let body = ErrorBody {
+            error: self.message,
+        };
+        (self.status, Json(body)).into_response()
     }
 }
 
