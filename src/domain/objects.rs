@@ -2,6 +2,7 @@
 //! referral offers. Their structured fields, the rules they must meet, and what filters and
 //! search see of them.
 
+use super::fields::{FieldError, FieldErrors};
 use super::{vocab, DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
@@ -247,27 +248,37 @@ impl Details {
     /// Checks codes against the vocabularies and the kind's own rules. Applied to what local
     /// staff write; remote objects are stored as their node validated them.
     pub fn validate(&self) -> DomainResult<()> {
+        let mut errors = FieldErrors::default();
         let (themes, countries) = self.themes_and_countries();
-        vocab::check_themes(themes)?;
-        vocab::check_countries(countries)?;
+        errors.check(vocab::check_themes(themes));
+        errors.check(vocab::check_countries(countries));
         match self {
             Details::Program(p) => {
-                vocab::check_populations(&p.populations)?;
-                vocab::check_languages(&p.languages)?;
+                errors.check(vocab::check_populations(&p.populations));
+                errors.check(vocab::check_languages(&p.languages));
             }
-            Details::Offer(o) if o.valid_until <= crate::db::now_ms() => {
-                return Err(DomainError::Invalid(
-                    "offer: validUntil must be in the future".into(),
-                ))
-            }
-            Details::Offer(o) if o.capacity == Some(0) => {
-                return Err(DomainError::Invalid(
-                    "offer: capacity must be at least 1".into(),
-                ))
+            Details::Offer(o) => {
+                if o.valid_until <= crate::db::now_ms() {
+                    errors.push(FieldError::new(
+                        "validUntil",
+                        "not_in_future",
+                        "offer: validUntil must be in the future",
+                    ));
+                }
+                if o.capacity == Some(0) {
+                    errors.push(
+                        FieldError::new(
+                            "capacity",
+                            "too_small",
+                            "offer: capacity must be at least 1",
+                        )
+                        .with("min", 1),
+                    );
+                }
             }
             _ => {}
         }
-        Ok(())
+        errors.finish()
     }
 
     /// (facet, value) pairs that directory filters match exactly.
@@ -376,13 +387,42 @@ mod tests {
     fn validation_names_the_bad_field() {
         let mut bad = program();
         bad.themes = vec!["knitting".into()];
-        let err = Details::Program(bad).validate().unwrap_err().to_string();
-        assert!(err.contains("themes"), "{err}");
+        bad.languages = vec!["english".into()];
+        let Err(DomainError::Fields(errors)) = Details::Program(bad).validate() else {
+            panic!("field errors expected");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("themes", "unknown_code"),
+                ("languages", "invalid_language")
+            ]
+        );
+        assert_eq!(errors[0].params["value"], "knitting");
+        assert!(
+            errors[0].message.contains("themes"),
+            "{}",
+            errors[0].message
+        );
         let expired = Details::Offer(Offer {
             valid_until: 1,
+            capacity: Some(0),
             ..Offer::default()
         });
-        assert!(expired.validate().is_err());
+        let Err(DomainError::Fields(errors)) = expired.validate() else {
+            panic!("field errors expected");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            found,
+            [("validUntil", "not_in_future"), ("capacity", "too_small")]
+        );
+        let open = Details::Offer(Offer {
+            valid_until: crate::db::now_ms() + 60_000,
+            ..Offer::default()
+        });
+        assert!(open.validate().is_ok());
     }
 
     #[test]

@@ -169,6 +169,7 @@ fn add_kind_endpoints(doc: &mut OpenApi) {
             vec![HttpMethod::Post],
             op("create", format!("Publishes a {name}"))
                 .request_body(Some(body()))
+                .response("422", Ref::from_response_name("Error"))
                 .response(
                     "201",
                     ResponseBuilder::new()
