@@ -11,6 +11,7 @@ mod follows;
 mod moderation;
 mod objects;
 pub mod openapi;
+mod referral_types;
 mod referrals;
 mod subscriptions;
 
