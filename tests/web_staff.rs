@@ -12,6 +12,7 @@ use serde_json::json;
 on_both_databases!(
     an_editor_publishes_edits_and_deletes_a_program_through_the_forms,
     validation_errors_keep_what_was_entered,
+    field_errors_are_translated_by_their_code,
     caseworkers_cannot_publish_and_visitors_must_sign_in,
     following_by_handle_from_the_page_with_manual_approval,
     posts_without_the_csrf_token_change_nothing,
@@ -157,6 +158,36 @@ async fn an_editor_publishes_edits_and_deletes_a_program_through_the_forms(backe
     })
     .await;
     assert_eq!(browser.get(&edit_path).await.status, 404);
+}
+
+/// The domain's field errors reach the form in the reader's language, with their values.
+async fn field_errors_are_translated_by_their_code(backend: Backend) {
+    let dir = tempdir();
+    let node = TestNode::start(backend, dir.path(), "alpha").await;
+    let mut browser = signed_in(&node, "editor1", Role::Editor).await;
+    let long_name = "ก".repeat(201);
+    let fields = [("name", long_name.as_str()), ("tags", "good a.b")];
+    let thai_long = "ข้อความนี้ยาว 201 ตัวอักษร เกินขีดจำกัด 200 ตัวอักษร";
+    let thai_tag = "“a.b” ไม่ใช่แท็กที่ถูกต้อง";
+    let english_long = "This is 201 characters long; the limit is 200.";
+
+    browser.accept_language = Some("th".into());
+    let form = browser.get("/staff/objects/new/program").await;
+    let refused = submit(&mut browser, &form, "/staff/objects/new/program", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let name_error = format!("<p class=\"error\" id=\"name-error\">{thai_long}</p>");
+    assert!(refused.body.contains(&name_error), "{}", refused.body);
+    assert!(refused.body.contains(thai_tag), "{}", refused.body);
+    assert!(!refused.body.contains(english_long));
+
+    // The same refusal read in English says it in English.
+    browser.accept_language = Some("en".into());
+    let form = browser.get("/staff/objects/new/program").await;
+    let refused = submit(&mut browser, &form, "/staff/objects/new/program", &fields).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains(english_long), "{}", refused.body);
+    assert!(!refused.body.contains(thai_long));
+    assert!(own_posts(&node, "program").await.is_empty());
 }
 
 async fn validation_errors_keep_what_was_entered(backend: Backend) {

@@ -9,7 +9,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 /// What a staff member may do. Admins may do everything editors and caseworkers may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod casework;
 pub mod export;
+pub mod fields;
 pub mod follows;
 pub mod languages;
 pub mod moderation;
@@ -37,6 +38,9 @@ pub enum DomainError {
     NotFound(&'static str),
     #[error("{0}")]
     Invalid(String),
+    /// Fields the request got wrong, each with a code the pages translate.
+    #[error("{}", fields::messages(.0))]
+    Fields(Vec<fields::FieldError>),
     #[error("{0}")]
     Conflict(String),
     #[error("authentication required")]

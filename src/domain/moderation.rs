@@ -103,7 +103,7 @@ pub async fn remove_object(
 }
 
 /// A report as admins see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub id: i64,
     pub direction: String,

@@ -2,11 +2,12 @@
 //! referral offers. Their structured fields, the rules they must meet, and what filters and
 //! search see of them.
 
+use super::fields::{FieldError, FieldErrors};
 use super::{vocab, DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
 /// The kinds of shared object. `Update` is the short news item; the others make the directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectKind {
     Update,
@@ -85,7 +86,7 @@ impl ObjectKind {
 }
 
 /// Open Referral HSDS 3.0 service statuses, as far as programs use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProgramStatus {
     #[default]
@@ -105,7 +106,7 @@ impl ProgramStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Contact {
     pub name: String,
@@ -114,7 +115,7 @@ pub struct Contact {
     pub phone: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Link {
     pub name: String,
@@ -123,7 +124,7 @@ pub struct Link {
 
 /// A service an organisation runs, aligned with HSDS 3.0 `service`, plus what protection work
 /// needs and HSDS lacks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Program {
     pub status: ProgramStatus,
@@ -148,7 +149,7 @@ pub struct Program {
     pub complaints_mechanism: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Practice {
     pub themes: Vec<String>,
@@ -160,7 +161,7 @@ pub struct Practice {
     pub attachments: Vec<Link>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Advocacy {
     pub themes: Vec<String>,
@@ -169,7 +170,7 @@ pub struct Advocacy {
     pub audience: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Offer {
     /// Id (URL) of the program that takes the referrals.
@@ -247,27 +248,37 @@ impl Details {
     /// Checks codes against the vocabularies and the kind's own rules. Applied to what local
     /// staff write; remote objects are stored as their node validated them.
     pub fn validate(&self) -> DomainResult<()> {
+        let mut errors = FieldErrors::default();
         let (themes, countries) = self.themes_and_countries();
-        vocab::check_themes(themes)?;
-        vocab::check_countries(countries)?;
+        errors.check(vocab::check_themes(themes));
+        errors.check(vocab::check_countries(countries));
         match self {
             Details::Program(p) => {
-                vocab::check_populations(&p.populations)?;
-                vocab::check_languages(&p.languages)?;
+                errors.check(vocab::check_populations(&p.populations));
+                errors.check(vocab::check_languages(&p.languages));
             }
-            Details::Offer(o) if o.valid_until <= crate::db::now_ms() => {
-                return Err(DomainError::Invalid(
-                    "offer: validUntil must be in the future".into(),
-                ))
-            }
-            Details::Offer(o) if o.capacity == Some(0) => {
-                return Err(DomainError::Invalid(
-                    "offer: capacity must be at least 1".into(),
-                ))
+            Details::Offer(o) => {
+                if o.valid_until <= crate::db::now_ms() {
+                    errors.push(FieldError::new(
+                        "validUntil",
+                        "not_in_future",
+                        "offer: validUntil must be in the future",
+                    ));
+                }
+                if o.capacity == Some(0) {
+                    errors.push(
+                        FieldError::new(
+                            "capacity",
+                            "too_small",
+                            "offer: capacity must be at least 1",
+                        )
+                        .with("min", 1),
+                    );
+                }
             }
             _ => {}
         }
-        Ok(())
+        errors.finish()
     }
 
     /// (facet, value) pairs that directory filters match exactly.
@@ -376,13 +387,42 @@ mod tests {
     fn validation_names_the_bad_field() {
         let mut bad = program();
         bad.themes = vec!["knitting".into()];
-        let err = Details::Program(bad).validate().unwrap_err().to_string();
-        assert!(err.contains("themes"), "{err}");
+        bad.languages = vec!["english".into()];
+        let Err(DomainError::Fields(errors)) = Details::Program(bad).validate() else {
+            panic!("field errors expected");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("themes", "unknown_code"),
+                ("languages", "invalid_language")
+            ]
+        );
+        assert_eq!(errors[0].params["value"], "knitting");
+        assert!(
+            errors[0].message.contains("themes"),
+            "{}",
+            errors[0].message
+        );
         let expired = Details::Offer(Offer {
             valid_until: 1,
+            capacity: Some(0),
             ..Offer::default()
         });
-        assert!(expired.validate().is_err());
+        let Err(DomainError::Fields(errors)) = expired.validate() else {
+            panic!("field errors expected");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            found,
+            [("validUntil", "not_in_future"), ("capacity", "too_small")]
+        );
+        let open = Details::Offer(Offer {
+            valid_until: crate::db::now_ms() + 60_000,
+            ..Offer::default()
+        });
+        assert!(open.validate().is_ok());
     }
 
     #[test]

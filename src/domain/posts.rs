@@ -1,6 +1,7 @@
 //! Publishing: drafts of every kind (updates, programs, practices, advocacy notes, offers),
 //! visibility, and the rules for creating, editing and deleting them.
 
+use super::fields::{FieldError, FieldErrors};
 use super::objects::{Details, ObjectKind};
 pub use super::text::{escape, html_text, sanitize_html, text_to_html};
 use super::{accounts::Role, accounts::Staff, vocab, DomainError, DomainResult};
@@ -15,7 +16,17 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_SUMMARY_CHARS: usize = 1000;
 
 /// Who may see a post: everyone, or only the organisation's accepted followers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    Default,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     #[default]
@@ -58,34 +69,35 @@ pub struct Draft {
     pub details: Details,
 }
 
-fn check_length(field: &str, value: &str, max: usize) -> DomainResult<()> {
-    let n = value.chars().count();
-    if n > max {
-        return Err(DomainError::Invalid(format!(
-            "{field} is {n} characters; the limit is {max}"
-        )));
-    }
-    Ok(())
-}
-
 impl Draft {
+    /// Every field error at once, so a form can show each next to its field.
     fn validate(&self) -> DomainResult<()> {
+        let mut errors = FieldErrors::default();
         let kind = self.details.kind();
         if kind == ObjectKind::Update {
             if self.text.trim().is_empty() {
-                return Err(DomainError::Invalid("text must not be empty".into()));
+                errors.push(FieldError::required("text", "text must not be empty"));
             }
-            check_length("text", &self.text, MAX_UPDATE_CHARS)?;
+            errors.check(FieldError::check_length(
+                "text",
+                &self.text,
+                MAX_UPDATE_CHARS,
+            ));
         } else {
             if self.name.trim().is_empty() {
-                return Err(DomainError::Invalid("name must not be empty".into()));
+                errors.push(FieldError::required("name", "name must not be empty"));
             }
-            check_length("text", &self.text, MAX_BODY_CHARS)?;
+            errors.check(FieldError::check_length("text", &self.text, MAX_BODY_CHARS));
         }
-        check_length("name", &self.name, MAX_NAME_CHARS)?;
-        check_length("summary", &self.summary, MAX_SUMMARY_CHARS)?;
-        vocab::check_tags(&self.tags)?;
-        self.details.validate()
+        errors.check(FieldError::check_length("name", &self.name, MAX_NAME_CHARS));
+        errors.check(FieldError::check_length(
+            "summary",
+            &self.summary,
+            MAX_SUMMARY_CHARS,
+        ));
+        errors.check(vocab::check_tags(&self.tags));
+        errors.absorb(self.details.validate())?;
+        errors.finish()
     }
 }
 
@@ -183,9 +195,12 @@ async fn check_references(store: &dyn Store, staff: &Staff, details: &Details) -
                     && p.organisation_id == Some(staff.organisation_id)
                     && p.deleted_at.is_none() => {}
             _ => {
-                return Err(DomainError::Invalid(
-                    "offer: program must be the id of one of your organisation's programs".into(),
-                ))
+                return Err(FieldError::new(
+                    "program",
+                    "not_own_program",
+                    "offer: program must be the id of one of your organisation's programs",
+                )
+                .into())
             }
         }
     }

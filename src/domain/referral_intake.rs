@@ -7,7 +7,7 @@ use crate::db::Store;
 use serde::{Deserialize, Serialize};
 
 /// An organisation's `referrals_from` setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReferralsFrom {
     /// Organisations it follows or that follow it.

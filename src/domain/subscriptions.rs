@@ -133,7 +133,7 @@ fn audit_actor(staff: Option<&Staff>) -> String {
 }
 
 /// What one refresh changed.
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, utoipa::ToSchema)]
 pub struct Changes {
     pub added: Vec<String>,
     pub removed: Vec<String>,

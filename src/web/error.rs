@@ -1,14 +1,27 @@
 //! The one place where errors become HTTP responses: `{"error": "..."}` with a status code.
 //! Clients get a safe message; internal causes go to the log only.
 
-use crate::{db::DbError, domain::DomainError, federation::FederationError};
+use crate::domain::{fields::FieldError, DomainError};
+use crate::{db::DbError, federation::FederationError};
 use axum::{http::StatusCode, response::IntoResponse, Json};
-use serde_json::json;
+
+/// What every refusal carries.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A human-readable explanation (English).
+    pub error: String,
+    /// With 422: each field at fault, with a stable code to translate; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub fields: Vec<FieldError>,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Set when the domain named the fields at fault.
+    pub fields: Vec<FieldError>,
 }
 
 impl ApiError {
@@ -16,6 +29,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            fields: Vec::new(),
         }
     }
 
@@ -34,6 +48,11 @@ impl From<DomainError> for ApiError {
         let status = match &e {
             DomainError::NotFound(_) => StatusCode::NOT_FOUND,
             DomainError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            DomainError::Fields(fields) => {
+                let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+                error.fields = fields.clone();
+                return error;
+            }
             DomainError::Conflict(_) => StatusCode::CONFLICT,
             DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
             DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -72,7 +91,11 @@ impl From<FederationError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        let body = ErrorBody {
+            error: self.message,
+            fields: self.fields,
+        };
+        (self.status, Json(body)).into_response()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::{DomainError, DomainResult};
 use serde::Serialize;
 
 /// A referral as its parties see it, opened.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReferralView {
     pub id: i64,
     pub url: String,
@@ -26,7 +26,7 @@ pub struct ReferralView {
     pub timeline: Vec<EventView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: i64,
     pub by: String,

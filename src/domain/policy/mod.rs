@@ -12,7 +12,7 @@ pub use rules::{load, normalise_domain, remove_rule, set_mode, set_rule};
 use crate::db::DomainRuleRow;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FederationMode {
     /// Open federation: everyone but the blocked domains. The default, so a new node can join
@@ -31,7 +31,7 @@ impl FederationMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleAction {
     Allow,

@@ -6,9 +6,10 @@ mod status;
 pub use status::{ReferralStatus, Side};
 
 use super::{DomainError, DomainResult};
+use crate::domain::fields::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Urgency {
     #[default]
@@ -29,7 +30,7 @@ impl Urgency {
 
 /// The smallest record of the person that lets the receiver help: no name, a pseudonymous
 /// reference both sides use when they talk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Person {
     pub reference: String,
@@ -43,7 +44,7 @@ pub struct Person {
     pub safety_notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Consent {
     pub given: bool,
@@ -59,7 +60,7 @@ pub struct Consent {
 }
 
 /// What is sealed: everything about the person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Sealed {
     pub needs: String,
@@ -73,37 +74,58 @@ impl Sealed {
     /// The consent rule: consent given (by someone, at a time), or an override with a written
     /// justification. Without either the referral cannot be sent.
     pub fn validate(&self) -> DomainResult<()> {
-        let invalid = |m: &str| Err(DomainError::Invalid(m.to_string()));
+        let mut errors = FieldErrors::default();
         if self.person.reference.trim().is_empty() {
-            return invalid("person.reference (a pseudonymous reference) is required");
+            errors.push(FieldError::required(
+                "person.reference",
+                "person.reference (a pseudonymous reference) is required",
+            ));
         }
         if self.needs.trim().is_empty() {
-            return invalid("needs must describe what the person needs");
+            errors.push(FieldError::required(
+                "needs",
+                "needs must describe what the person needs",
+            ));
         }
-        let texts = [
-            &self.needs,
-            &self.person.safety_notes,
-            &self.consent.scope,
-            &self.consent.override_justification,
-        ];
-        if texts.iter().any(|t| t.chars().count() > MAX_TEXT) {
-            return invalid("a text field is longer than 4000 characters");
+        for (field, text) in [
+            ("needs", &self.needs),
+            ("person.safetyNotes", &self.person.safety_notes),
+            ("consent.scope", &self.consent.scope),
+            (
+                "consent.overrideJustification",
+                &self.consent.override_justification,
+            ),
+        ] {
+            let length = text.chars().count();
+            if length > MAX_TEXT {
+                let message = format!("{field} is longer than {MAX_TEXT} characters");
+                errors.push(
+                    FieldError::new(field, "too_long", message)
+                        .with("length", length)
+                        .with("max", MAX_TEXT),
+                );
+            }
         }
         let consented = self.consent.given
             && !self.consent.given_by.trim().is_empty()
             && self.consent.given_at.is_some();
         let overridden = !self.consent.override_justification.trim().is_empty();
-        if !consented && !overridden {
-            return invalid(
-                "consent is required: set consent.given with givenBy and givenAt, or write consent.overrideJustification",
-            );
-        }
         if self.consent.given && !consented {
-            return invalid(
-                "consent.givenBy and consent.givenAt are required when consent is given",
-            );
+            let message = "consent.givenBy and consent.givenAt are required when consent is given";
+            if self.consent.given_by.trim().is_empty() {
+                errors.push(FieldError::required("consent.givenBy", message));
+            }
+            if self.consent.given_at.is_none() {
+                errors.push(FieldError::required("consent.givenAt", message));
+            }
+        } else if !consented && !overridden {
+            errors.push(FieldError::new(
+                "consent",
+                "consent_missing",
+                "consent is required: set consent.given with givenBy and givenAt, or write consent.overrideJustification",
+            ));
         }
-        Ok(())
+        errors.finish()
     }
 }
 
@@ -155,6 +177,21 @@ mod tests {
         assert!(none.validate().is_ok());
         let mut half = sealed();
         half.consent.given_by.clear();
-        assert!(half.validate().is_err());
+        let Err(DomainError::Fields(errors)) = half.validate() else {
+            panic!("field errors expected");
+        };
+        assert_eq!(
+            (errors[0].field, errors[0].code),
+            ("consent.givenBy", "required")
+        );
+        let mut none = sealed();
+        none.consent = Consent::default();
+        let Err(DomainError::Fields(errors)) = none.validate() else {
+            panic!("field errors expected");
+        };
+        assert_eq!(
+            (errors[0].field, errors[0].code),
+            ("consent", "consent_missing")
+        );
     }
 }

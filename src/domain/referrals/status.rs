@@ -5,7 +5,7 @@ use crate::domain::{DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
 /// Where a referral stands. Both parties hold a copy and move it with the same rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
     Sent,
@@ -21,7 +21,7 @@ pub enum ReferralStatus {
 }
 
 /// Which party this organisation is in a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Sender,

@@ -5,7 +5,7 @@ mod countries;
 
 pub use countries::COUNTRIES;
 
-use super::{DomainError, DomainResult};
+use super::fields::FieldError;
 
 /// Themes of protection work (code, English label).
 pub const THEMES: &[(&str, &str)] = &[
@@ -73,33 +73,36 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 
 /// Checks every code against `list`; `field` names the field in the error.
 fn check_codes(
-    field: &str,
+    field: &'static str,
     codes: &[String],
     list: &[(&'static str, &'static str)],
-) -> DomainResult<()> {
+) -> Result<(), FieldError> {
     match codes.iter().find(|c| label_of(list, c).is_none()) {
         None => Ok(()),
-        Some(bad) => Err(DomainError::Invalid(format!(
-            "{field}: unknown code {bad:?} (see GET /api/v1/vocabularies)"
-        ))),
+        Some(bad) => Err(FieldError::new(
+            field,
+            "unknown_code",
+            format!("{field}: unknown code {bad:?} (see GET /api/v1/vocabularies)"),
+        )
+        .with("value", bad.as_str())),
     }
 }
 
-pub fn check_themes(codes: &[String]) -> DomainResult<()> {
+pub fn check_themes(codes: &[String]) -> Result<(), FieldError> {
     check_codes("themes", codes, THEMES)
 }
 
-pub fn check_populations(codes: &[String]) -> DomainResult<()> {
+pub fn check_populations(codes: &[String]) -> Result<(), FieldError> {
     check_codes("populations", codes, POPULATIONS)
 }
 
-pub fn check_countries(codes: &[String]) -> DomainResult<()> {
+pub fn check_countries(codes: &[String]) -> Result<(), FieldError> {
     check_codes("countries", codes, COUNTRIES)
 }
 
 /// A well-formed BCP 47 tag in the common shape: a 2-3 letter language, then optional
 /// subtags of 1-8 letters or digits (`ms`, `en-AU`, `zh-Hant-TW`).
-pub fn check_languages(tags: &[String]) -> DomainResult<()> {
+pub fn check_languages(tags: &[String]) -> Result<(), FieldError> {
     let well_formed = |tag: &str| {
         let mut parts = tag.split('-');
         let primary = parts.next().unwrap_or_default();
@@ -110,14 +113,17 @@ pub fn check_languages(tags: &[String]) -> DomainResult<()> {
     };
     match tags.iter().find(|t| !well_formed(t)) {
         None => Ok(()),
-        Some(bad) => Err(DomainError::Invalid(format!(
-            "languages: {bad:?} is not a BCP 47 language tag"
-        ))),
+        Some(bad) => Err(FieldError::new(
+            "languages",
+            "invalid_language",
+            format!("languages: {bad:?} is not a BCP 47 language tag"),
+        )
+        .with("value", bad.as_str())),
     }
 }
 
 /// Free tags: short words of letters, digits, '-' or '_' (they become hashtags).
-pub fn check_tags(tags: &[String]) -> DomainResult<()> {
+pub fn check_tags(tags: &[String]) -> Result<(), FieldError> {
     let ok = |t: &String| {
         !t.is_empty()
             && t.chars().count() <= 40
@@ -126,9 +132,12 @@ pub fn check_tags(tags: &[String]) -> DomainResult<()> {
     };
     match tags.iter().find(|t| !ok(t)) {
         None => Ok(()),
-        Some(bad) => Err(DomainError::Invalid(format!(
-            "tags: {bad:?} must be 1 to 40 letters, digits, '-' or '_'"
-        ))),
+        Some(bad) => Err(FieldError::new(
+            "tags",
+            "invalid_tag",
+            format!("tags: {bad:?} must be 1 to 40 letters, digits, '-' or '_'"),
+        )
+        .with("value", bad.as_str())),
     }
 }
 

@@ -2,37 +2,47 @@
 //! Only caseworkers and admins of the party organisation see a referral; to anyone else it
 //! does not exist.
 
+use super::referral_types::{AuditEntry, ReferralSummary, SendReferralRequest};
+use super::ApiRoutes;
 use crate::app::referrals;
 use crate::db::ReferralRow;
 use crate::domain::accounts::{Role, Staff};
-use crate::domain::casework;
+use crate::domain::casework::{self, ReferralView};
 use crate::domain::referrals::{ReferralStatus, Side};
 use crate::federation::FedData;
-use crate::web::error::{ApiError, ApiResult};
+use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::{auth::Authenticated, JsonBody};
 use axum::{
     extract::{Path, Query},
-    http::{header, StatusCode},
+    http::{header, Method, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router {
-    Router::new()
-        .route("/api/v1/referrals", get(list).post(send))
-        .route("/api/v1/referrals/{id}", get(show))
-        .route("/api/v1/referrals/{id}/status", post(change_status))
-        .route("/api/v1/referrals/{id}/messages", post(add_message))
-        .route("/api/v1/referrals/{id}/erase", post(erase))
-        .route("/api/v1/admin/audit", get(audit_log))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::default()
+        .on(Method::GET, "/api/v1/referrals", list)
+        .on(Method::POST, "/api/v1/referrals", send)
+        .on(Method::GET, "/api/v1/referrals/{id}", show)
+        .on(Method::POST, "/api/v1/referrals/{id}/status", change_status)
+        .on(Method::POST, "/api/v1/referrals/{id}/messages", add_message)
+        .on(Method::POST, "/api/v1/referrals/{id}/erase", erase)
+        .on(Method::GET, "/api/v1/admin/audit", audit_log)
+}
+
+/// The document of these endpoints (see `openapi`).
+pub(super) fn doc() -> utoipa::openapi::OpenApi {
+    #[derive(utoipa::OpenApi)]
+    #[openapi(paths(list, send, show, change_status, add_message, erase, audit_log))]
+    struct Doc;
+    <Doc as utoipa::OpenApi>::openapi()
 }
 
 /// Referral pages must never be kept by a browser or a proxy.
-fn private(body: Value) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+fn private<T: Serialize>(status: StatusCode, body: T) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
 async fn load(data: &FedData, staff: &Staff, id: i64) -> ApiResult<ReferralRow> {
@@ -46,34 +56,33 @@ async fn load(data: &FedData, staff: &Staff, id: i64) -> ApiResult<ReferralRow> 
     Ok(row)
 }
 
-fn summary(row: &ReferralRow) -> Value {
-    json!({
-        "id": row.id, "url": row.ap_id, "side": row.side, "counterpart": row.counterpart,
-        "program": row.program, "referral_offer": row.referral_offer, "urgency": row.urgency,
-        "status": row.status, "created_at": row.created_at, "updated_at": row.updated_at,
-        "closed_at": row.closed_at, "ended_at": row.ended_at,
-        "erased": row.erased_at.is_some(),
-    })
-}
-
+#[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", operation_id = "send_referral", security(("bearer" = [])),
+    request_body = SendReferralRequest,
+    responses(
+        (status = 201, description = "Sent (caseworkers and admins)", body = ReferralSummary),
+        (status = 422, description = "Refused, with the fields at fault", body = ErrorBody),
+    ))]
 async fn send(
     data: FedData,
     Authenticated(staff): Authenticated,
-    JsonBody(request): JsonBody<referrals::SendRequest>,
+    JsonBody(request): JsonBody<SendReferralRequest>,
 ) -> ApiResult<Response> {
     staff.require(&[Role::Caseworker])?;
-    let row = referrals::send(&data, &staff, request).await?;
-    let mut response = private(summary(&row));
-    *response.status_mut() = StatusCode::CREATED;
-    Ok(response)
+    let row = referrals::send(&data, &staff, request.into()).await?;
+    Ok(private(StatusCode::CREATED, ReferralSummary::from(&row)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
     /// `sender` (outgoing) or `receiver` (incoming); both when absent.
+    #[param(value_type = Option<Side>)]
     side: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", operation_id = "list_referrals", security(("bearer" = [])),
+    params(ListQuery),
+    responses((status = 200, description = "The organisation's referrals", body = [ReferralSummary])))]
 async fn list(
     data: FedData,
     Authenticated(staff): Authenticated,
@@ -95,9 +104,17 @@ async fn list(
         .store
         .list_referrals(staff.organisation_id, side.map(Side::as_str))
         .await?;
-    Ok(private(Value::Array(rows.iter().map(summary).collect())))
+    let list: Vec<ReferralSummary> = rows.iter().map(ReferralSummary::from).collect();
+    Ok(private(StatusCode::OK, list))
 }
 
+/// One referral, opened: the person's data and the timeline. Each view is audited.
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "referrals", operation_id = "show_referral", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The referral", body = ReferralView),
+        (status = 404, description = "No such referral for this organisation", body = ErrorBody),
+    ))]
 async fn show(
     data: FedData,
     Authenticated(staff): Authenticated,
@@ -106,20 +123,24 @@ async fn show(
     let row = load(&data, &staff, id).await?;
     let view = casework::open(data.store.as_ref(), &data.sealer, &row).await?;
     casework::audit(data.store.as_ref(), &row, &staff.username, "view").await?;
-    Ok(private(serde_json::to_value(view).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-    })?))
+    Ok(private(StatusCode::OK, view))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StatusRequest {
+pub struct StatusRequest {
+    #[schema(value_type = ReferralStatus)]
     status: String,
     /// The reason (declining, withdrawing) or the outcome (closing).
     #[serde(default)]
     note: String,
 }
 
+/// Moves the referral on; which side may make which change is in docs/referrals.md.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/status", tag = "referrals",
+    security(("bearer" = [])), params(("id" = i64, Path, description = "The referral's id")),
+    request_body = StatusRequest,
+    responses((status = 200, description = "The referral in its new status", body = ReferralSummary)))]
 async fn change_status(
     data: FedData,
     Authenticated(staff): Authenticated,
@@ -130,15 +151,25 @@ async fn change_status(
     let next = ReferralStatus::parse(&request.status)?;
     referrals::change(&data, &staff, &row, next, &request.note).await?;
     let row = load(&data, &staff, id).await?;
-    Ok(private(summary(&row)))
+    Ok(private(StatusCode::OK, ReferralSummary::from(&row)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessageRequest {
+pub struct MessageRequest {
     text: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct MessageSent {
+    /// Always `true`.
+    sent: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/messages", tag = "referrals",
+    security(("bearer" = [])), params(("id" = i64, Path, description = "The referral's id")),
+    request_body = MessageRequest,
+    responses((status = 201, description = "Sent to the other party", body = MessageSent)))]
 async fn add_message(
     data: FedData,
     Authenticated(staff): Authenticated,
@@ -147,12 +178,13 @@ async fn add_message(
 ) -> ApiResult<Response> {
     let row = load(&data, &staff, id).await?;
     referrals::message(&data, &staff, &row, &request.text).await?;
-    let mut response = private(json!({ "sent": true }));
-    *response.status_mut() = StatusCode::CREATED;
-    Ok(response)
+    Ok(private(StatusCode::CREATED, MessageSent { sent: true }))
 }
 
 /// An admin erases one referral's personal data now, here and at the other party.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/erase", tag = "referrals",
+    security(("bearer" = [])), params(("id" = i64, Path, description = "The referral's id")),
+    responses((status = 200, description = "Erased (admins only)", body = ReferralSummary)))]
 async fn erase(
     data: FedData,
     Authenticated(staff): Authenticated,
@@ -162,21 +194,27 @@ async fn erase(
     let row = load(&data, &staff, id).await?;
     referrals::erase_now(&data, &staff, &row).await?;
     let row = load(&data, &staff, id).await?;
-    Ok(private(summary(&row)))
+    Ok(private(StatusCode::OK, ReferralSummary::from(&row)))
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// The `id` of the last entry of the previous page.
     before: Option<i64>,
+    /// 1 to 500, 100 when absent.
     limit: Option<i64>,
 }
 
 /// The audit log of the admin's organisation: who did what to which referral, and when.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "referrals", security(("bearer" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "Newest first (admins only)", body = [AuditEntry])))]
 async fn audit_log(
     data: FedData,
     Authenticated(staff): Authenticated,
     Query(q): Query<AuditQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Vec<AuditEntry>>> {
     staff.require(&[Role::Admin])?;
     let rows = data
         .store
@@ -186,5 +224,5 @@ async fn audit_log(
             q.limit.unwrap_or(100).clamp(1, 500),
         )
         .await?;
-    Ok(Json(json!(rows)))
+    Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
 }

@@ -118,7 +118,7 @@ pub async fn new_form(
         visibility: "public".into(),
         ..ObjectForm::default()
     };
-    let view = ComposePage::new(&page, &data, &staff, kind, None, form, None).await?;
+    let view = ComposePage::new(&page, &data, &staff, kind, None, form, vec![]).await?;
     Ok(page.render(&view))
 }
 
@@ -133,19 +133,32 @@ pub async fn create(
     };
     let result = match form.to_draft(kind) {
         Ok(draft) => publishing::publish(&data, &staff, &draft).await,
-        Err(e) => return refuse(&page, &data, &staff, kind, None, form, e).await,
+        Err(e) => return refuse(&page, &data, &staff, kind, None, form, vec![e]).await,
     };
     match result {
         Ok(_) => Ok(Redirect::to("/staff/objects?done=published").into_response()),
-        Err(FederationError::Domain(DomainError::Invalid(message))) => {
-            let error = FieldError::from_domain(&message);
-            refuse(&page, &data, &staff, kind, None, form, error).await
-        }
-        Err(e) => failure(&page, e),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => refuse(&page, &data, &staff, kind, None, form, errors).await,
+            Err(e) => failure(&page, e),
+        },
     }
 }
 
-/// The form again, as it was posted, with the error next to its field.
+/// What of a refusal goes back into the form: the domain's field errors, each on its field,
+/// or a refusal naming no field; anything else is a failure page.
+fn form_errors(e: FederationError) -> Result<Vec<FieldError>, FederationError> {
+    match e {
+        FederationError::Domain(DomainError::Fields(list)) => {
+            Ok(list.iter().map(FieldError::from_domain).collect())
+        }
+        FederationError::Domain(DomainError::Invalid(message)) => {
+            Ok(vec![FieldError::form(message)])
+        }
+        other => Err(other),
+    }
+}
+
+/// The form again, as it was posted, with each error next to its field.
 async fn refuse(
     page: &Page,
     data: &FedData,
@@ -153,9 +166,9 @@ async fn refuse(
     kind: ObjectKind,
     uuid: Option<&str>,
     form: ObjectForm,
-    error: FieldError,
+    errors: Vec<FieldError>,
 ) -> PageResult {
-    let view = ComposePage::new(page, data, staff, kind, uuid, form, Some(error)).await?;
+    let view = ComposePage::new(page, data, staff, kind, uuid, form, errors).await?;
     let mut response = page.render(&view);
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
@@ -189,7 +202,7 @@ pub async fn edit_form(
         Err(answer) => return *answer,
     };
     let form = ObjectForm::of_post(&post);
-    let view = ComposePage::new(&page, &data, &staff, kind, Some(&uuid), form, None).await?;
+    let view = ComposePage::new(&page, &data, &staff, kind, Some(&uuid), form, vec![]).await?;
     Ok(page.render(&view))
 }
 
@@ -205,15 +218,14 @@ pub async fn save(
     let ap_id = data.urls.object(kind, &uuid);
     let result = match form.to_draft(kind) {
         Ok(draft) => publishing::edit(&data, &staff, ap_id.as_str(), &draft).await,
-        Err(e) => return refuse(&page, &data, &staff, kind, Some(&uuid), form, e).await,
+        Err(e) => return refuse(&page, &data, &staff, kind, Some(&uuid), form, vec![e]).await,
     };
     match result {
         Ok(_) => Ok(Redirect::to("/staff/objects?done=saved").into_response()),
-        Err(FederationError::Domain(DomainError::Invalid(message))) => {
-            let error = FieldError::from_domain(&message);
-            refuse(&page, &data, &staff, kind, Some(&uuid), form, error).await
-        }
-        Err(e) => failure(&page, e),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => refuse(&page, &data, &staff, kind, Some(&uuid), form, errors).await,
+            Err(e) => failure(&page, e),
+        },
     }
 }
 

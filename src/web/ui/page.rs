@@ -47,6 +47,15 @@ impl Page {
         self.catalog.message(self.lang, key, Some(&args))
     }
 
+    /// A message with several arguments.
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(name.to_string(), value.clone());
+        }
+        self.catalog.message(self.lang, key, Some(&fluent))
+    }
+
     pub fn lang_code(&self) -> &'static str {
         i18n::LANGUAGES
             .get(self.lang)

@@ -67,16 +67,20 @@ compose-visibility-followers = Only organisations that follow us
 compose-publish = Publish
 compose-save = Save changes
 compose-cancel = Cancel
-compose-error-name = Give it a title of up to 200 characters.
-compose-error-text = Write the text: up to 5,000 characters for an update, 50,000 for other kinds.
-compose-error-summary = Keep the summary under 1,000 characters.
-compose-error-tags = Each tag is one word of letters, digits, - or _, up to 40 characters.
 compose-error-choice = Choose from the list.
-compose-error-languages = Use language codes such as ms, en or zh-Hant, separated by spaces.
 compose-error-valid-until = Choose a day that has not passed yet.
 compose-error-capacity = Write a whole number of at least 1, or leave it empty.
-compose-error-program = Choose one of your organisation's programs.
 compose-error-form = This could not be saved:
+# Field errors from validation, by code (see domain::fields::CODES).
+field-error-required = Fill this in.
+field-error-too-long = This is { $length } characters long; the limit is { $max }.
+field-error-unknown-code = “{ $value }” is not in the list. Choose from the list.
+field-error-invalid-language = “{ $value }” is not a language code. Use codes such as ms, en or zh-Hant, separated by spaces.
+field-error-invalid-tag = “{ $value }” is not a valid tag. Each tag is one word of letters, digits, - or _, up to 40 characters.
+field-error-not-in-future = Choose a day that has not passed yet.
+field-error-too-small = Write a whole number of at least { $min }, or leave it empty.
+field-error-not-own-program = Choose one of your organisation's programs.
+field-error-consent-missing = Record the person's consent, or write why the referral must go without it.
 
 delete-title = Delete this item?
 delete-intro = It will be removed from your profile and the directory, and the servers of your followers are asked to delete their copies. This cannot be undone.

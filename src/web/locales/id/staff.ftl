@@ -67,16 +67,20 @@ compose-visibility-followers = Hanya organisasi yang mengikuti kami
 compose-publish = Terbitkan
 compose-save = Simpan perubahan
 compose-cancel = Batal
-compose-error-name = Beri judul paling banyak 200 karakter.
-compose-error-text = Tulis teksnya: paling banyak 5.000 karakter untuk kabar, 50.000 untuk jenis lain.
-compose-error-summary = Ringkasan harus kurang dari 1.000 karakter.
-compose-error-tags = Setiap tagar berupa satu kata dari huruf, angka, - atau _, paling banyak 40 karakter.
 compose-error-choice = Pilih dari daftar.
-compose-error-languages = Gunakan kode bahasa seperti ms, en, atau zh-Hant, dipisahkan spasi.
 compose-error-valid-until = Pilih hari yang belum lewat.
 compose-error-capacity = Tulis bilangan bulat paling sedikit 1, atau kosongkan.
-compose-error-program = Pilih salah satu program organisasi Anda.
 compose-error-form = Tidak dapat disimpan:
+# Field errors from validation, by code (see domain::fields::CODES).
+field-error-required = Isian ini wajib diisi.
+field-error-too-long = Panjangnya { $length } karakter; batasnya { $max }.
+field-error-unknown-code = “{ $value }” tidak ada dalam daftar. Pilih dari daftar.
+field-error-invalid-language = “{ $value }” bukan kode bahasa. Gunakan kode seperti ms, en, atau zh-Hant, dipisahkan spasi.
+field-error-invalid-tag = “{ $value }” bukan tagar yang sah. Setiap tagar berupa satu kata dari huruf, angka, - atau _, paling banyak 40 karakter.
+field-error-not-in-future = Pilih hari yang belum lewat.
+field-error-too-small = Tulis bilangan bulat paling sedikit { $min }, atau kosongkan.
+field-error-not-own-program = Pilih salah satu program organisasi Anda.
+field-error-consent-missing = Catat persetujuan orang tersebut, atau tulis alasan rujukan harus dikirim tanpa persetujuan.
 
 delete-title = Hapus item ini?
 delete-intro = Item ini akan dihapus dari profil dan direktori Anda, dan server para pengikut Anda diminta menghapus salinannya. Tindakan ini tidak dapat dibatalkan.

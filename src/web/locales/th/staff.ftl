@@ -67,16 +67,20 @@ compose-visibility-followers = เฉพาะองค์กรที่ติ�
 compose-publish = เผยแพร่
 compose-save = บันทึกการเปลี่ยนแปลง
 compose-cancel = ยกเลิก
-compose-error-name = ตั้งชื่อเรื่องไม่เกิน 200 ตัวอักษร
-compose-error-text = เขียนเนื้อหา: ข่าวสารไม่เกิน 5,000 ตัวอักษร ประเภทอื่นไม่เกิน 50,000 ตัวอักษร
-compose-error-summary = สรุปต้องไม่เกิน 1,000 ตัวอักษร
-compose-error-tags = แท็กแต่ละแท็กเป็นคำเดียว ประกอบด้วยตัวอักษร ตัวเลข - หรือ _ ไม่เกิน 40 ตัวอักษร
 compose-error-choice = โปรดเลือกจากรายการ
-compose-error-languages = ใช้รหัสภาษา เช่น th, en หรือ zh-Hant คั่นด้วยเว้นวรรค
 compose-error-valid-until = เลือกวันที่ที่ยังไม่ผ่านไป
 compose-error-capacity = ใส่จำนวนเต็มตั้งแต่ 1 ขึ้นไป หรือเว้นว่างไว้
-compose-error-program = เลือกโครงการหนึ่งขององค์กรคุณ
 compose-error-form = บันทึกไม่ได้:
+# Field errors from validation, by code (see domain::fields::CODES).
+field-error-required = โปรดกรอกช่องนี้
+field-error-too-long = ข้อความนี้ยาว { $length } ตัวอักษร เกินขีดจำกัด { $max } ตัวอักษร
+field-error-unknown-code = “{ $value }” ไม่อยู่ในรายการ โปรดเลือกจากรายการ
+field-error-invalid-language = “{ $value }” ไม่ใช่รหัสภาษา ใช้รหัส เช่น th, en หรือ zh-Hant คั่นด้วยเว้นวรรค
+field-error-invalid-tag = “{ $value }” ไม่ใช่แท็กที่ถูกต้อง แท็กแต่ละแท็กเป็นคำเดียว ประกอบด้วยตัวอักษร ตัวเลข - หรือ _ ไม่เกิน 40 ตัวอักษร
+field-error-not-in-future = เลือกวันที่ที่ยังไม่ผ่านไป
+field-error-too-small = ใส่จำนวนเต็มตั้งแต่ { $min } ขึ้นไป หรือเว้นว่างไว้
+field-error-not-own-program = เลือกโครงการหนึ่งขององค์กรคุณ
+field-error-consent-missing = บันทึกความยินยอมของบุคคลนั้น หรือเขียนเหตุผลที่ต้องส่งต่อโดยไม่มีความยินยอม
 
 delete-title = ลบรายการนี้หรือไม่
 delete-intro = รายการนี้จะถูกนำออกจากโปรไฟล์และสารบบ และเซิร์ฟเวอร์ของผู้ติดตามจะได้รับคำขอให้ลบสำเนาของตน การลบนี้ย้อนกลับไม่ได้

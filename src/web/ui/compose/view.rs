@@ -153,7 +153,7 @@ pub struct ComposePage<'a> {
     pub action: String,
     pub editing: bool,
     pub form: ObjectForm,
-    pub error: Option<FieldError>,
+    pub errors: Vec<FieldError>,
     pub themes: Vec<Choice>,
     pub populations: Vec<Choice>,
     pub countries: Vec<Choice>,
@@ -172,7 +172,7 @@ impl<'a> ComposePage<'a> {
         kind: ObjectKind,
         uuid: Option<&str>,
         form: ObjectForm,
-        error: Option<FieldError>,
+        errors: Vec<FieldError>,
     ) -> Result<ComposePage<'a>, PageError> {
         let programs = if kind == ObjectKind::Offer {
             let rows = data
@@ -243,7 +243,7 @@ impl<'a> ComposePage<'a> {
             contacts,
             attachments,
             form,
-            error,
+            errors,
         })
     }
 
@@ -252,20 +252,29 @@ impl<'a> ComposePage<'a> {
         kinds.split(' ').any(|k| k == self.kind)
     }
 
-    /// The message to show next to `field`, if it is the one in error.
+    /// The messages to show next to `field`, in the reader's language; `None` when it has
+    /// no error.
     pub fn error_for(&self, field: &str) -> Option<String> {
-        let error = self.error.as_ref().filter(|e| e.field == field)?;
-        let mut message = self.page.t(error.key);
-        if error.field == "form" && !error.detail.is_empty() {
-            message = format!("{message} {}", error.detail);
-        }
-        Some(message)
+        let messages: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| {
+                let message = self.page.t_args(e.key, &e.args);
+                if e.detail.is_empty() {
+                    message
+                } else {
+                    format!("{message} {}", e.detail)
+                }
+            })
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
     }
 
     /// `aria-describedby` (help text and error) and `aria-invalid` for a control. Field
     /// names come from the template, so the attribute text is safe to insert.
     pub fn attrs(&self, field: &str, help: bool) -> String {
-        let invalid = self.error.as_ref().is_some_and(|e| e.field == field);
+        let invalid = self.errors.iter().any(|e| e.field == field);
         let mut ids = Vec::new();
         if help {
             ids.push(format!("{field}-help"));
