@@ -168,5 +168,27 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// A follow starts `Pending` until the followed side answers `Accept` or `Reject`.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum FollowState {
+        Pending = "pending",
+        Accepted = "accepted",
+        Rejected = "rejected",
+    }
+}
+
+stored_enum! {
+    /// What a staff member may do. Admins may do everything editors and caseworkers may.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Role {
+        Admin = "admin",
+        Editor = "editor",
+        Caseworker = "caseworker",
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -185,3 +185,99 @@ async fn an_event_row_reads_typed_and_refuses_unknown_words() {
     let refused = store.referral_events(id).await.expect_err("unknown status");
     assert!(refused.to_string().contains("done"), "{refused}");
 }
+
+#[test]
+fn follow_states_and_roles_name_one_variant() {
+    round_trips(
+        FollowState::ALL,
+        FollowState::as_str,
+        FollowState::from_stored,
+    );
+    round_trips(Role::ALL, Role::as_str, Role::from_stored);
+    assert_eq!(FollowState::Accepted.as_str(), "accepted");
+    assert_eq!(Role::Caseworker.as_str(), "caseworker");
+}
+
+#[tokio::test]
+async fn an_account_row_reads_its_role_and_refuses_an_unknown_one() {
+    let (dir, store, org) = store().await;
+    let account = crate::db::NewAccount {
+        organisation_id: org,
+        username: "amira",
+        password_hash: None,
+        role: Role::Editor,
+    };
+    assert_eq!(
+        store.insert_account(account).await.expect("account").role,
+        Role::Editor
+    );
+    corrupt(&dir, "UPDATE accounts SET role = 'superuser'").await;
+    let refused = store
+        .account_by_username("amira")
+        .await
+        .expect_err("unknown role");
+    assert!(refused.to_string().contains("superuser"), "{refused}");
+    corrupt(&dir, "UPDATE accounts SET role = 'caseworker'").await;
+    let row = store
+        .account_by_username("amira")
+        .await
+        .expect("q")
+        .expect("row");
+    assert_eq!(row.role, Role::Caseworker);
+}
+
+#[tokio::test]
+async fn a_follow_row_reads_its_state_and_refuses_an_unknown_one() {
+    use crate::db::actors::Direction;
+    let (dir, store, org) = store().await;
+    let actor = store
+        .upsert_remote_actor(crate::db::NewRemoteActor {
+            ap_id: "https://partner.example/o/clinic",
+            kind: "Organization",
+            username: "clinic",
+            domain: "partner.example",
+            name: "Clinic",
+            summary: "",
+            inbox: "https://partner.example/o/clinic/inbox",
+            shared_inbox: None,
+            outbox: None,
+            followers: None,
+            key_id: "https://partner.example/o/clinic#main-key",
+            public_key_pem: "not used here",
+            url: None,
+            icon_url: None,
+            directory: None,
+        })
+        .await
+        .expect("actor");
+    let follow = store
+        .upsert_follow(
+            Direction::Following,
+            org,
+            actor.id,
+            "https://relief.example/activities/follow-1",
+            FollowState::Pending,
+        )
+        .await
+        .expect("follow");
+    assert_eq!(follow.state, FollowState::Pending);
+    let accepted = store.count_follows(Direction::Following, org, FollowState::Accepted);
+    assert_eq!(accepted.await.expect("count"), 0);
+    store
+        .set_follow_state(Direction::Following, follow.id, FollowState::Accepted)
+        .await
+        .expect("accept");
+    let accepted = store.count_follows(Direction::Following, org, FollowState::Accepted);
+    assert_eq!(accepted.await.expect("count"), 1);
+
+    corrupt(&dir, "UPDATE following SET state = 'maybe'").await;
+    let refused = store.list_follows(Direction::Following, org).await;
+    let message = refused.expect_err("unknown state").to_string();
+    assert!(message.contains("maybe"), "{message}");
+    corrupt(&dir, "UPDATE following SET state = 'rejected'").await;
+    let rows = store
+        .list_follows(Direction::Following, org)
+        .await
+        .expect("q");
+    assert_eq!(rows[0].state, FollowState::Rejected);
+}
