@@ -97,7 +97,11 @@ async fn follow_publish_edit_delete_unfollow(backend: Backend) {
         .expect("org");
     assert_eq!(
         b.store
-            .count_follows(Direction::Followers, org.id, "accepted")
+            .count_follows(
+                Direction::Followers,
+                org.id,
+                gotong::domain::follows::FollowState::Accepted
+            )
             .await
             .expect("count"),
         0

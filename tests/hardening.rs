@@ -139,7 +139,7 @@ async fn remote_links_are_rendered_only_when_they_are_web_links(backend: Backend
             org.id,
             actor.id,
             follow_id,
-            "accepted",
+            gotong::domain::follows::FollowState::Accepted,
         )
         .await
         .expect("follow");

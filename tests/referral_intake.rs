@@ -40,7 +40,12 @@ async fn only_connected_organisations_refer_unless_anyone_may(backend: Backend) 
         "{answer}"
     );
     assert_eq!(referral_count(&b).await, 0, "no referral row");
-    let offer = a.store.referral_by_id(id).await.expect("q").expect("row");
+    let offer = a
+        .store
+        .referral_by_id(gotong::db::ReferralId(id))
+        .await
+        .expect("q")
+        .expect("row");
     let sql = format!(
         "SELECT body FROM inbox_activities WHERE ap_id = '{}'",
         offer.offer_activity
@@ -120,7 +125,11 @@ async fn erasing_now_reaches_the_other_party_and_only_it_may_ask(backend: Backen
     assert_eq!(code, 200, "{erased}");
     assert!(view(&a, &a_case, a_id).await["content"].is_null());
     eventually(10, "the receiver erases its copy", || async {
-        let row = b.store.referral_by_id(b_id).await.expect("q")?;
+        let row = b
+            .store
+            .referral_by_id(gotong::db::ReferralId(b_id))
+            .await
+            .expect("q")?;
         row.erased_at.map(|_| ())
     })
     .await;

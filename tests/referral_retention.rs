@@ -56,7 +56,7 @@ async fn delivered(p: &Pair, n: u32) -> (i64, i64) {
 async fn ended_at(node: &TestNode, id: i64) -> i64 {
     let row = node
         .store
-        .referral_by_id(id)
+        .referral_by_id(gotong::db::ReferralId(id))
         .await
         .expect("q")
         .expect("row");
@@ -105,7 +105,7 @@ async fn every_ending_is_erased_after_its_period_and_not_before(backend: Backend
         .await
         .expect("expire");
     assert_eq!(
-        expired.iter().map(|r| r.id).collect::<Vec<_>>(),
+        expired.iter().map(|r| r.id.0).collect::<Vec<_>>(),
         vec![unanswered],
         "only the unanswered referral expires"
     );

@@ -191,7 +191,12 @@ async fn withdrawn_after_delivery_is_told_and_takes_back_queued_messages(backend
         !seen.to_string().contains(late),
         "the queued message was taken back"
     );
-    let ended = b.store.referral_by_id(b_id).await.expect("q").expect("row");
+    let ended = b
+        .store
+        .referral_by_id(gotong::db::ReferralId(b_id))
+        .await
+        .expect("q")
+        .expect("row");
     assert!(
         ended.ended_at.is_some(),
         "retention counts from the withdrawal"

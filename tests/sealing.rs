@@ -94,7 +94,7 @@ async fn sealed_values_moved_to_another_row_do_not_open(backend: Backend) {
     assert!(!body.to_string().contains(CANARY));
     let row =
         s.a.store
-            .referral_by_id(first)
+            .referral_by_id(gotong::db::ReferralId(first))
             .await
             .expect("q")
             .expect("row");
@@ -192,7 +192,12 @@ async fn values_sealed_by_earlier_versions_are_sealed_anew_at_start(backend: Bac
     let key = secret_key::read_key(std::path::Path::new(&s.a.config.secret_key_file))
         .expect("read")
         .expect("key");
-    let row = s.a.store.referral_by_id(id).await.expect("q").expect("row");
+    let row =
+        s.a.store
+            .referral_by_id(gotong::db::ReferralId(id))
+            .await
+            .expect("q")
+            .expect("row");
     let content = sealer
         .open(
             row.sealed.as_deref().expect("sealed"),

@@ -163,7 +163,7 @@ async fn accounts_are_created_and_roles_changed_but_never_ones_own(backend: Back
     .await;
     assert!(created.body.contains("amira"));
     let row = a.store.account_by_username("amira").await.expect("q");
-    assert_eq!(row.expect("created").role, "caseworker");
+    assert_eq!(row.expect("created").role, Role::Caseworker);
 
     let mut amira = Browser::new(&a.base);
     amira.sign_in("amira", "amira's long passphrase").await;
@@ -197,7 +197,7 @@ async fn accounts_are_created_and_roles_changed_but_never_ones_own(backend: Back
     )
     .await;
     let row = a.store.account_by_username("amira").await.expect("q");
-    assert_eq!(row.expect("amira").role, "editor");
+    assert_eq!(row.expect("amira").role, Role::Editor);
     // The change applies to amira's open session at once.
     let staff = amira.get("/staff").await;
     assert!(staff.body.contains("/staff/objects"), "editors see Publish");
@@ -214,7 +214,7 @@ async fn accounts_are_created_and_roles_changed_but_never_ones_own(backend: Back
         .body
         .contains("cannot remove your own administrator role"));
     let row = a.store.account_by_username("boss").await.expect("q");
-    assert_eq!(row.expect("boss").role, "admin");
+    assert_eq!(row.expect("boss").role, Role::Admin);
     assert_eq!(browser.get("/admin").await.status, 200);
 
     let nobody = submit(

@@ -6,7 +6,9 @@ mod common;
 
 use common::browser::{Browser, Page};
 use common::{eventually, follow, staff_account, tempdir, Backend, TestNode};
+use gotong::db::ReferralId;
 use gotong::domain::accounts::Role;
+use gotong::domain::referrals::{ReferralStatus, Side};
 use serde_json::json;
 
 on_both_databases!(
@@ -199,17 +201,26 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     assert!(view.body.contains(&format!("{CANARY}-AU-0142")));
     assert!(view.body.contains("Outgoing referral"));
     assert!(view.body.contains("Myanmar"), "nationality by name");
-    let row = a.store.referral_by_id(a_id).await.expect("q").expect("row");
+    let row = a
+        .store
+        .referral_by_id(ReferralId(a_id))
+        .await
+        .expect("q")
+        .expect("row");
     assert_eq!(row.referral_offer.as_deref(), Some(offer.as_str()));
     assert_eq!(row.program.as_deref(), Some(open.as_str()));
 
     // The receiving caseworker finds it in the incoming list and opens it.
     let b_org = org_id(&b).await;
     let b_id = eventually(10, "the referral reaches node B", || async {
-        let rows = b.store.list_referrals(b_org, Some("receiver")).await.ok()?;
+        let rows = b
+            .store
+            .list_referrals(b_org, Some(Side::Receiver))
+            .await
+            .ok()?;
         rows.first()
-            .filter(|r| r.status == "received")
-            .map(|r| r.id)
+            .filter(|r| r.status == ReferralStatus::Received)
+            .map(|r| r.id.0)
     })
     .await;
     let list = case_b.get("/staff/referrals").await;
@@ -233,9 +244,9 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
         assert_eq!(opened.body.contains(&button), shown, "{action}");
     }
     let audit = b.store.audit_log(b_org, None, 50).await.expect("audit");
-    assert!(audit
-        .iter()
-        .any(|e| e.action == "view" && e.actor == "case-b" && e.referral_id == Some(b_id)));
+    assert!(audit.iter().any(|e| e.action == "view"
+        && e.actor == "case-b"
+        && e.referral_id == Some(ReferralId(b_id))));
 
     let path = format!("/staff/referrals/{b_id}/status");
     let csrf_b = opened.csrf();
@@ -294,7 +305,7 @@ async fn a_caseworker_refers_a_person_and_the_other_node_answers(backend: Backen
     // No referral content on any public page of either node, nor a refer link for visitors.
     let url = a
         .store
-        .referral_by_id(a_id)
+        .referral_by_id(ReferralId(a_id))
         .await
         .expect("q")
         .expect("row")

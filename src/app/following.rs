@@ -16,7 +16,7 @@ pub async fn follow(data: &FedData, staff: &Staff, handle: &str) -> FederationRe
         .store
         .follow_by_actor(Direction::Following, org.id, target.row.id)
         .await?;
-    if let Some(f) = existing.filter(|f| f.state == FollowState::Accepted.as_str()) {
+    if let Some(f) = existing.filter(|f| f.state == FollowState::Accepted) {
         return Ok(f);
     }
     let activity = outbound::follow(data, &org, &target.row.ap_id)?;
@@ -27,7 +27,7 @@ pub async fn follow(data: &FedData, staff: &Staff, handle: &str) -> FederationRe
             org.id,
             target.row.id,
             activity.id.as_str(),
-            FollowState::Pending.as_str(),
+            FollowState::Pending,
         )
         .await?;
     outbound::send_follow(data, &org, &activity, target.row.inbox.clone()).await?;
@@ -75,11 +75,7 @@ pub async fn decide_follower(
     let follower = find_follow(ctx, Direction::Followers, org.id, actor_ap_id).await?;
     if accept {
         ctx.store
-            .set_follow_state(
-                Direction::Followers,
-                follower.id,
-                FollowState::Accepted.as_str(),
-            )
+            .set_follow_state(Direction::Followers, follower.id, FollowState::Accepted)
             .await?;
         outbound::answer_follow(ctx, &org, &follower, "Accept").await
     } else {

@@ -2,7 +2,7 @@
 //! are sent to those who hold a copy, through `federation::outbound`.
 
 use crate::db::OrganisationRow;
-use crate::domain::referrals::ReferralStatus;
+
 use crate::domain::{accounts::Role, accounts::Staff, organisations, posts, DomainError};
 use crate::federation::{outbound, FederationResult, NodeContext};
 use url::Url;
@@ -62,7 +62,7 @@ pub async fn rotate_key(ctx: &NodeContext, staff: &Staff) -> FederationResult<Or
         organisations::rotate_keys(ctx.store.as_ref(), &ctx.sealer, staff.organisation_id).await?;
     let mut counterparts = Vec::new();
     for referral in ctx.store.list_referrals(org.id, None).await? {
-        let open = ReferralStatus::parse(&referral.status).is_ok_and(|s| !s.is_final());
+        let open = !referral.status.is_final();
         if open && referral.erased_at.is_none() {
             counterparts.push(referral.counterpart_inbox);
         }

@@ -1,5 +1,6 @@
 //! Staff accounts of local organisations and their hashed tokens (API and one-time setup).
 
+use super::values::Role;
 use super::{both_backends, now_ms, DbResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -8,7 +9,7 @@ pub struct AccountRow {
     pub organisation_id: i64,
     pub username: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub created_at: i64,
 }
 
@@ -27,7 +28,7 @@ pub struct NewAccount<'a> {
     pub organisation_id: i64,
     pub username: &'a str,
     pub password_hash: Option<&'a str>,
-    pub role: &'a str,
+    pub role: Role,
 }
 
 #[async_trait::async_trait]
@@ -39,7 +40,7 @@ pub trait AccountStore {
     /// The staff accounts of one organisation, by username.
     async fn accounts_of(&self, organisation_id: i64) -> DbResult<Vec<AccountRow>>;
     /// Changes an account's role; `false` when there is no such account.
-    async fn set_account_role(&self, account_id: i64, role: &str) -> DbResult<bool>;
+    async fn set_account_role(&self, account_id: i64, role: Role) -> DbResult<bool>;
     async fn set_password_hash(&self, account_id: i64, hash: &str) -> DbResult<()>;
     async fn insert_token(
         &self,
@@ -96,7 +97,7 @@ both_backends! { impl AccountStore {
             .await?)
     }
 
-    async fn set_account_role(&self, account_id: i64, role: &str) -> DbResult<bool> {
+    async fn set_account_role(&self, account_id: i64, role: Role) -> DbResult<bool> {
         let done = sqlx::query("UPDATE accounts SET role = $2 WHERE id = $1")
             .bind(account_id)
             .bind(role)

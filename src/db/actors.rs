@@ -1,5 +1,6 @@
 //! Remote actors we know of, whom local organisations follow, and who follows them.
 
+use super::values::FollowState;
 use super::{both_backends, now_ms, DbResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,7 +50,7 @@ pub struct FollowRow {
     pub organisation_id: i64,
     pub actor_id: i64,
     pub follow_ap_id: String,
-    pub state: String,
+    pub state: FollowState,
     pub created_at: i64,
     pub updated_at: i64,
     pub actor_ap_id: String,
@@ -102,7 +103,7 @@ pub trait ActorStore {
         organisation_id: i64,
         actor_id: i64,
         follow_ap_id: &str,
-        state: &str,
+        state: FollowState,
     ) -> DbResult<FollowRow>;
     async fn follow_by_actor(
         &self,
@@ -115,7 +116,12 @@ pub trait ActorStore {
         direction: Direction,
         follow_ap_id: &str,
     ) -> DbResult<Option<FollowRow>>;
-    async fn set_follow_state(&self, direction: Direction, id: i64, state: &str) -> DbResult<()>;
+    async fn set_follow_state(
+        &self,
+        direction: Direction,
+        id: i64,
+        state: FollowState,
+    ) -> DbResult<()>;
     async fn delete_follow(&self, direction: Direction, id: i64) -> DbResult<()>;
     async fn list_follows(
         &self,
@@ -126,7 +132,7 @@ pub trait ActorStore {
         &self,
         direction: Direction,
         organisation_id: i64,
-        state: &str,
+        state: FollowState,
     ) -> DbResult<i64>;
     /// Local organisations that follow `actor_ap_id` with an accepted follow.
     async fn organisations_following(&self, actor_ap_id: &str) -> DbResult<Vec<i64>>;
@@ -197,7 +203,7 @@ both_backends! { impl ActorStore {
         organisation_id: i64,
         actor_id: i64,
         follow_ap_id: &str,
-        state: &str,
+        state: FollowState,
     ) -> DbResult<FollowRow> {
         let table = direction.table();
         let sql = format!(
@@ -245,7 +251,7 @@ both_backends! { impl ActorStore {
             .await?)
     }
 
-    async fn set_follow_state(&self, direction: Direction, id: i64, state: &str) -> DbResult<()> {
+    async fn set_follow_state(&self, direction: Direction, id: i64, state: FollowState) -> DbResult<()> {
         let sql = format!("UPDATE {} SET state = $2, updated_at = $3 WHERE id = $1", direction.table());
         sqlx::query(&sql)
             .bind(id)
@@ -278,7 +284,7 @@ both_backends! { impl ActorStore {
         &self,
         direction: Direction,
         organisation_id: i64,
-        state: &str,
+        state: FollowState,
     ) -> DbResult<i64> {
         let sql = format!(
             "SELECT COUNT(*) FROM {} WHERE organisation_id = $1 AND state = $2",

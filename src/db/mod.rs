@@ -19,6 +19,7 @@ pub mod referrals;
 pub mod sealed;
 pub mod sqlite;
 pub mod subscriptions;
+pub mod values;
 
 pub use accounts::{AccountRow, AccountStore, NewAccount, TokenRow};
 pub use actors::{ActorStore, FollowRow, NewRemoteActor, RemoteActorRow};
@@ -35,6 +36,7 @@ pub use referrals::{
 };
 pub use sealed::{NodeSecretRow, SealedColumn, SealedStore, SealedValue};
 pub use subscriptions::{SubscriptionRow, SubscriptionStore};
+pub use values::{EventKind, ReferralId};
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! What happens to a referral around its end: taking back what is queued for it, finding the
 //! referrals nobody answered, and who may refer people to an organisation.
 
+use super::values::ReferralStatus;
 use super::{both_backends, DbResult, ReferralRow};
 
 /// The deliveries of the referral's `Offer` that mean the receiver may hold it: in flight,
@@ -29,7 +30,7 @@ pub trait ReferralLifecycleStore {
     /// Referrals in one of `statuses` created before `created_before`, not yet erased.
     async fn referrals_created_before(
         &self,
-        statuses: &[&str],
+        statuses: &[ReferralStatus],
         created_before: i64,
     ) -> DbResult<Vec<ReferralRow>>;
     /// The organisation's `referrals_from` setting as stored.
@@ -100,7 +101,7 @@ both_backends! { impl ReferralLifecycleStore {
 
     async fn referrals_created_before(
         &self,
-        statuses: &[&str],
+        statuses: &[ReferralStatus],
         created_before: i64,
     ) -> DbResult<Vec<ReferralRow>> {
         let mut found = Vec::new();

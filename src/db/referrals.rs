@@ -1,21 +1,22 @@
 //! Referrals, their timeline of events, and the audit log. Personal data only ever arrives
 //! here already sealed (encrypted) by the domain.
 
+use super::values::{EventKind, ReferralId, ReferralStatus, Side, Urgency};
 use super::{both_backends, now_ms, DbResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReferralRow {
-    pub id: i64,
+    pub id: ReferralId,
     pub ap_id: String,
     pub organisation_id: i64,
-    pub side: String,
+    pub side: Side,
     pub counterpart: String,
     pub counterpart_inbox: String,
     pub offer_activity: String,
     pub program: Option<String>,
     pub referral_offer: Option<String>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: Urgency,
+    pub status: ReferralStatus,
     pub sealed: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -28,40 +29,41 @@ pub struct ReferralRow {
 pub struct NewReferral<'a> {
     pub ap_id: &'a str,
     pub organisation_id: i64,
-    pub side: &'a str,
+    pub side: Side,
     pub counterpart: &'a str,
     pub counterpart_inbox: &'a str,
     pub offer_activity: &'a str,
     pub program: Option<&'a str>,
     pub referral_offer: Option<&'a str>,
-    pub urgency: &'a str,
-    pub status: &'a str,
+    pub urgency: Urgency,
+    pub status: ReferralStatus,
     pub sealed: &'a str,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReferralEventRow {
     pub id: i64,
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// A unique name for the event, to which its sealed note is bound.
     pub uid: String,
     pub activity: Option<String>,
     pub at: i64,
     pub by_actor: String,
-    pub kind: String,
-    pub status: Option<String>,
+    pub kind: EventKind,
+    /// The status reached, for a `Status` event.
+    pub status: Option<ReferralStatus>,
     pub sealed: Option<String>,
 }
 
 pub struct NewEvent<'a> {
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// A fresh unique name (see `ReferralEventRow::uid`).
     pub uid: &'a str,
     /// The activity that carried it, so a replay is stored once.
     pub activity: Option<&'a str>,
     pub by_actor: &'a str,
-    pub kind: &'a str,
-    pub status: Option<&'a str>,
+    pub kind: EventKind,
+    pub status: Option<ReferralStatus>,
     pub sealed: Option<&'a str>,
 }
 
@@ -72,14 +74,14 @@ pub struct AuditRow {
     pub organisation_id: i64,
     pub actor: String,
     pub action: String,
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
     pub detail: String,
 }
 
 #[async_trait::async_trait]
 pub trait ReferralStore {
     async fn insert_referral(&self, new: NewReferral<'_>) -> DbResult<ReferralRow>;
-    async fn referral_by_id(&self, id: i64) -> DbResult<Option<ReferralRow>>;
+    async fn referral_by_id(&self, id: ReferralId) -> DbResult<Option<ReferralRow>>;
     async fn referral_by_ap_id(
         &self,
         organisation_id: Option<i64>,
@@ -92,34 +94,34 @@ pub trait ReferralStore {
     async fn list_referrals(
         &self,
         organisation_id: i64,
-        side: Option<&str>,
+        side: Option<Side>,
     ) -> DbResult<Vec<ReferralRow>>;
     /// Moves a referral to `status` and records the event, atomically; `ended` when the
     /// status is an end state (the first one reached is kept as `ended_at`). `false` (nothing
     /// written) when the event's activity was recorded before.
     async fn record_status(
         &self,
-        id: i64,
-        status: &str,
+        id: ReferralId,
+        status: ReferralStatus,
         ended: bool,
         event: NewEvent<'_>,
     ) -> DbResult<bool>;
     /// Records a message or note; `false` when its activity was recorded before.
     async fn add_referral_event(&self, event: NewEvent<'_>) -> DbResult<bool>;
-    async fn referral_events(&self, referral_id: i64) -> DbResult<Vec<ReferralEventRow>>;
+    async fn referral_events(&self, referral_id: ReferralId) -> DbResult<Vec<ReferralEventRow>>;
     /// Referrals of `referral_offer` that still take a place (not declined, withdrawn or
     /// expired).
     async fn count_offer_referrals(&self, referral_offer: &str) -> DbResult<i64>;
     /// Referrals that reached an end state before `ended_before` and are not yet erased.
     async fn referrals_to_erase(&self, ended_before: i64) -> DbResult<Vec<ReferralRow>>;
     /// Erases the sealed fields of a referral and its events, keeping dates and statuses.
-    async fn erase_referral(&self, id: i64) -> DbResult<()>;
+    async fn erase_referral(&self, id: ReferralId) -> DbResult<()>;
     async fn record_audit(
         &self,
         organisation_id: i64,
         actor: &str,
         action: &str,
-        referral_id: Option<i64>,
+        referral_id: Option<ReferralId>,
         detail: &str,
     ) -> DbResult<()>;
     async fn audit_log(
@@ -149,7 +151,7 @@ both_backends! { impl ReferralStore {
         .await?)
     }
 
-    async fn referral_by_id(&self, id: i64) -> DbResult<Option<ReferralRow>> {
+    async fn referral_by_id(&self, id: ReferralId) -> DbResult<Option<ReferralRow>> {
         Ok(sqlx::query_as("SELECT * FROM referrals WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -173,7 +175,7 @@ both_backends! { impl ReferralStore {
             .await?)
     }
 
-    async fn list_referrals(&self, organisation_id: i64, side: Option<&str>) -> DbResult<Vec<ReferralRow>> {
+    async fn list_referrals(&self, organisation_id: i64, side: Option<Side>) -> DbResult<Vec<ReferralRow>> {
         Ok(sqlx::query_as(
             "SELECT * FROM referrals WHERE organisation_id = $1 AND ($2 IS NULL OR side = $2)
              ORDER BY updated_at DESC, id DESC",
@@ -184,7 +186,7 @@ both_backends! { impl ReferralStore {
         .await?)
     }
 
-    async fn record_status(&self, id: i64, status: &str, ended: bool, e: NewEvent<'_>) -> DbResult<bool> {
+    async fn record_status(&self, id: ReferralId, status: ReferralStatus, ended: bool, e: NewEvent<'_>) -> DbResult<bool> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(INSERT_EVENT)
@@ -221,7 +223,7 @@ both_backends! { impl ReferralStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn referral_events(&self, referral_id: i64) -> DbResult<Vec<ReferralEventRow>> {
+    async fn referral_events(&self, referral_id: ReferralId) -> DbResult<Vec<ReferralEventRow>> {
         Ok(sqlx::query_as("SELECT * FROM referral_events WHERE referral_id = $1 ORDER BY id")
             .bind(referral_id)
             .fetch_all(&self.pool)
@@ -248,7 +250,7 @@ both_backends! { impl ReferralStore {
         .await?)
     }
 
-    async fn erase_referral(&self, id: i64) -> DbResult<()> {
+    async fn erase_referral(&self, id: ReferralId) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE referrals SET sealed = NULL, erased_at = $2 WHERE id = $1")
             .bind(id)
@@ -268,7 +270,7 @@ both_backends! { impl ReferralStore {
         organisation_id: i64,
         actor: &str,
         action: &str,
-        referral_id: Option<i64>,
+        referral_id: Option<ReferralId>,
         detail: &str,
     ) -> DbResult<()> {
         sqlx::query(

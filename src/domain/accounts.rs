@@ -8,33 +8,16 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// What a staff member may do. Admins may do everything editors and caseworkers may.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Editor,
-    Caseworker,
-}
+// Stored in an account's row, so defined with the stored vocabulary (see `db::values`).
+pub use crate::db::values::Role;
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Caseworker => "caseworker",
-        }
-    }
-
+    /// A role named in a request or on the command line.
     pub fn parse(s: &str) -> DomainResult<Role> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "editor" => Ok(Role::Editor),
-            "caseworker" => Ok(Role::Caseworker),
-            other => Err(DomainError::Invalid(format!(
-                "unknown role {other:?}: expected admin, editor or caseworker"
+        match Role::from_stored(s) {
+            Some(role) => Ok(role),
+            None => Err(DomainError::Invalid(format!(
+                "unknown role {s:?}: expected admin, editor or caseworker"
             ))),
         }
     }
@@ -73,7 +56,7 @@ impl Staff {
             account_id: row.id,
             organisation_id: row.organisation_id,
             username: row.username.clone(),
-            role: Role::parse(&row.role)?,
+            role: row.role,
         })
     }
 
@@ -139,7 +122,7 @@ pub async fn create_account(
             organisation_id,
             username,
             password_hash: hash.as_deref(),
-            role: role.as_str(),
+            role,
         })
         .await
         .map_err(|e| match DomainError::from(e) {

@@ -2,35 +2,8 @@
 
 use super::{DomainError, DomainResult};
 
-/// A follow starts `Pending` until the followed side answers `Accept` or `Reject`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FollowState {
-    Pending,
-    Accepted,
-    Rejected,
-}
-
-impl FollowState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FollowState::Pending => "pending",
-            FollowState::Accepted => "accepted",
-            FollowState::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> DomainResult<FollowState> {
-        match s {
-            "pending" => Ok(FollowState::Pending),
-            "accepted" => Ok(FollowState::Accepted),
-            "rejected" => Ok(FollowState::Rejected),
-            other => Err(DomainError::Internal(format!(
-                "unknown follow state {other:?}"
-            ))),
-        }
-    }
-}
+// Stored in a follow's row, so defined with the stored vocabulary (see `db::values`).
+pub use crate::db::values::FollowState;
 
 /// Splits `handle@domain` (an optional leading `@` and `acct:` are allowed).
 pub fn parse_account_handle(input: &str) -> DomainResult<(String, String)> {

@@ -3,7 +3,7 @@
 //! private activities are emptied once delivered or applied.
 
 use super::casework::{audit, record};
-use super::referrals::{ReferralStatus, Side};
+use super::referrals::ReferralStatus;
 use super::DomainResult;
 use crate::db::{ReferralRow, Store};
 
@@ -39,15 +39,14 @@ pub async fn expire_unanswered(
     now: i64,
     expiry_days: i64,
 ) -> DomainResult<Vec<ReferralRow>> {
-    let statuses = ReferralStatus::UNANSWERED.map(ReferralStatus::as_str);
     let due = store
-        .referrals_created_before(&statuses, now - expiry_days * DAY_MS)
+        .referrals_created_before(&ReferralStatus::UNANSWERED, now - expiry_days * DAY_MS)
         .await?;
     let mut expired = Vec::new();
     for row in due {
-        let side = Side::parse(&row.side)?;
-        if ReferralStatus::parse(&row.status)?
-            .check_transition(ReferralStatus::Expired, side)
+        if row
+            .status
+            .check_transition(ReferralStatus::Expired, row.side)
             .is_err()
         {
             continue;

@@ -30,6 +30,6 @@ pub async fn change_role(
             "you cannot remove your own admin role; ask another admin",
         ));
     }
-    store.set_account_role(account.id, role.as_str()).await?;
+    store.set_account_role(account.id, role).await?;
     Ok(store.account_by_id(account.id).await?)
 }

@@ -5,6 +5,7 @@ use super::signed_fetch::{SignedFetch, SignedFetchUnlessPage};
 use super::ui::{self, page::Page};
 use super::{wants_activity_json, ACTIVITY_JSON, MAX_BODY_BYTES};
 use crate::db::actors::Direction;
+use crate::domain::follows::FollowState;
 use crate::domain::objects::ObjectKind;
 use crate::federation::inbox::{receive, IncomingPost};
 use crate::federation::protocol::{
@@ -155,7 +156,7 @@ async fn relation_count(data: &FedData, handle: &str, direction: Direction) -> A
     let org = crate::domain::organisations::by_handle(data.store.as_ref(), handle).await?;
     let total = data
         .store
-        .count_follows(direction, org.id, "accepted")
+        .count_follows(direction, org.id, FollowState::Accepted)
         .await?;
     let id = match direction {
         Direction::Followers => data.urls.followers(&org.handle),

@@ -429,7 +429,7 @@ pub(crate) async fn add_follower(
             org.id,
             actor.id,
             &format!("{ap_id}/follow"),
-            "accepted",
+            gotong::domain::follows::FollowState::Accepted,
         )
         .await
         .expect("follow");

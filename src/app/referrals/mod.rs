@@ -11,7 +11,7 @@ pub use send::{send, SendRequest};
 
 use crate::db::ReferralRow;
 use crate::domain::casework::{self, Change};
-use crate::domain::referrals::{ReferralStatus, Side};
+use crate::domain::referrals::ReferralStatus;
 use crate::domain::{accounts::Staff, DomainError};
 use crate::federation::referrals::{self as wire, counterpart_may_know, take_back};
 use crate::federation::{FederationError, FederationResult, NodeContext};
@@ -52,9 +52,8 @@ pub async fn change(
             "a referral expires by itself when nobody answers it in time",
         ));
     }
-    let side = Side::parse(&row.side)?;
     let change = Change {
-        side,
+        side: row.side,
         next,
         by: &staff.username,
         note,

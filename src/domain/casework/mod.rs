@@ -132,14 +132,14 @@ async fn insert(
         .insert_referral(NewReferral {
             ap_id: p.ap_id,
             organisation_id,
-            side: side.as_str(),
+            side,
             counterpart: p.counterpart,
             counterpart_inbox: p.counterpart_inbox,
             offer_activity: p.offer_activity,
             program: p.program,
             referral_offer: p.referral_offer,
-            urgency: p.urgency.as_str(),
-            status: ReferralStatus::Sent.as_str(),
+            urgency: p.urgency,
+            status: ReferralStatus::Sent,
             sealed: &sealer.seal(&plain, &Binding::referral(p.ap_id)),
         })
         .await?)

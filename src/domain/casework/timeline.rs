@@ -2,7 +2,7 @@
 //! messages, each an event whose text is sealed to the referral and the event.
 
 use super::audit;
-use crate::db::{NewEvent, ReferralRow, Store};
+use crate::db::{EventKind, NewEvent, ReferralRow, Store};
 use crate::domain::referrals::{check_note, ReferralStatus, Side};
 use crate::domain::sealing::{Binding, Sealer};
 use crate::domain::{DomainError, DomainResult};
@@ -27,15 +27,15 @@ pub(in crate::domain) async fn record(
     Ok(store
         .record_status(
             row.id,
-            status.as_str(),
+            status,
             status.is_ended(),
             NewEvent {
                 referral_id: row.id,
                 uid: &uid,
                 activity,
                 by_actor: by,
-                kind: "status",
-                status: Some(status.as_str()),
+                kind: EventKind::Status,
+                status: Some(status),
                 sealed: sealed.as_deref(),
             },
         )
@@ -71,7 +71,7 @@ pub async fn transition(
         }
     }
     let next = change.next;
-    ReferralStatus::parse(&row.status)?.check_transition(next, change.side)?;
+    row.status.check_transition(next, change.side)?;
     let required = matches!(next, ReferralStatus::Declined | ReferralStatus::Closed);
     let field = if next == ReferralStatus::Closed {
         "outcome"
@@ -106,7 +106,7 @@ pub async fn add_message(
     activity: Option<&str>,
 ) -> DomainResult<bool> {
     check_note("text", text, true)?;
-    if row.erased_at.is_some() || ReferralStatus::parse(&row.status)?.is_final() {
+    if row.erased_at.is_some() || row.status.is_final() {
         return Err(DomainError::Conflict("the referral is closed".into()));
     }
     let (uid, sealed) = sealed_event(row, Some((sealer, text.trim())));
@@ -116,7 +116,7 @@ pub async fn add_message(
             uid: &uid,
             activity,
             by_actor: by,
-            kind: "message",
+            kind: EventKind::Message,
             status: None,
             sealed: sealed.as_deref(),
         })

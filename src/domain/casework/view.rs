@@ -1,7 +1,7 @@
 //! A referral opened for its parties: content and timeline unsealed.
 
-use crate::db::{ReferralRow, Store};
-use crate::domain::referrals::Sealed;
+use crate::db::{EventKind, ReferralId, ReferralRow, Store};
+use crate::domain::referrals::{ReferralStatus, Sealed, Side, Urgency};
 use crate::domain::sealing::{Binding, Sealer};
 use crate::domain::{DomainError, DomainResult};
 use serde::Serialize;
@@ -9,14 +9,14 @@ use serde::Serialize;
 /// A referral as its parties see it, opened.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReferralView {
-    pub id: i64,
+    pub id: ReferralId,
     pub url: String,
-    pub side: String,
+    pub side: Side,
     pub counterpart: String,
     pub program: Option<String>,
     pub referral_offer: Option<String>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: Urgency,
+    pub status: ReferralStatus,
     /// `None` once erased after the retention period.
     pub content: Option<Sealed>,
     pub created_at: i64,
@@ -30,8 +30,8 @@ pub struct ReferralView {
 pub struct EventView {
     pub at: i64,
     pub by: String,
-    pub kind: String,
-    pub status: Option<String>,
+    pub kind: EventKind,
+    pub status: Option<ReferralStatus>,
     /// A message, a decline reason or an outcome; `None` once erased.
     pub text: Option<String>,
 }
@@ -68,12 +68,12 @@ pub async fn open(
     Ok(ReferralView {
         id: row.id,
         url: row.ap_id.clone(),
-        side: row.side.clone(),
+        side: row.side,
         counterpart: row.counterpart.clone(),
         program: row.program.clone(),
         referral_offer: row.referral_offer.clone(),
-        urgency: row.urgency.clone(),
-        status: row.status.clone(),
+        urgency: row.urgency,
+        status: row.status,
         content,
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -9,24 +9,8 @@ use super::{DomainError, DomainResult};
 use crate::domain::fields::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Urgency {
-    #[default]
-    Routine,
-    Urgent,
-    Emergency,
-}
-
-impl Urgency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Urgency::Routine => "routine",
-            Urgency::Urgent => "urgent",
-            Urgency::Emergency => "emergency",
-        }
-    }
-}
+// Stored in a referral's row, so defined with the stored vocabulary (see `db::values`).
+pub use crate::db::values::Urgency;
 
 /// The smallest record of the person that lets the receiver help: no name, a pseudonymous
 /// reference both sides use when they talk.

@@ -2,46 +2,15 @@
 //! from which status to which.
 
 use crate::domain::{DomainError, DomainResult};
-use serde::{Deserialize, Serialize};
 
-/// Where a referral stands. Both parties hold a copy and move it with the same rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferralStatus {
-    Sent,
-    Received,
-    Accepted,
-    InProgress,
-    Completed,
-    Declined,
-    Withdrawn,
-    /// Never answered (neither accepted nor declined) within the expiry period.
-    Expired,
-    Closed,
-}
-
-/// Which party this organisation is in a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Sender,
-    Receiver,
-}
+// The enums are defined with the stored vocabulary in `db::values` (the rows hold them);
+// their rules are here.
+pub use crate::db::values::{ReferralStatus, Side};
 
 impl Side {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Sender => "sender",
-            Side::Receiver => "receiver",
-        }
-    }
-
+    /// A side named in a request.
     pub fn parse(s: &str) -> DomainResult<Side> {
-        match s {
-            "sender" => Ok(Side::Sender),
-            "receiver" => Ok(Side::Receiver),
-            other => Err(DomainError::Internal(format!("unknown side {other:?}"))),
-        }
+        Side::from_stored(s).ok_or_else(|| DomainError::Invalid(format!("unknown side {s:?}")))
     }
 
     pub fn other(self) -> Side {
@@ -53,39 +22,12 @@ impl Side {
 }
 
 impl ReferralStatus {
-    pub const ALL: [ReferralStatus; 9] = [
-        ReferralStatus::Sent,
-        ReferralStatus::Received,
-        ReferralStatus::Accepted,
-        ReferralStatus::InProgress,
-        ReferralStatus::Completed,
-        ReferralStatus::Declined,
-        ReferralStatus::Withdrawn,
-        ReferralStatus::Expired,
-        ReferralStatus::Closed,
-    ];
-
     /// Not answered yet: neither accepted nor declined. Such a referral expires.
     pub const UNANSWERED: [ReferralStatus; 2] = [ReferralStatus::Sent, ReferralStatus::Received];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferralStatus::Sent => "sent",
-            ReferralStatus::Received => "received",
-            ReferralStatus::Accepted => "accepted",
-            ReferralStatus::InProgress => "in_progress",
-            ReferralStatus::Completed => "completed",
-            ReferralStatus::Declined => "declined",
-            ReferralStatus::Withdrawn => "withdrawn",
-            ReferralStatus::Expired => "expired",
-            ReferralStatus::Closed => "closed",
-        }
-    }
-
+    /// A status named in a request or an activity.
     pub fn parse(s: &str) -> DomainResult<ReferralStatus> {
-        ReferralStatus::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
+        ReferralStatus::from_stored(s)
             .ok_or_else(|| DomainError::Invalid(format!("unknown referral status {s:?}")))
     }
 

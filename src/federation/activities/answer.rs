@@ -35,9 +35,9 @@ pub(super) async fn receive(
         ));
     }
     data.store
-        .set_follow_state(Direction::Following, follow.id, state.as_str())
+        .set_follow_state(Direction::Following, follow.id, state)
         .await?;
-    if state == FollowState::Accepted && follow.state != FollowState::Accepted.as_str() {
+    if state == FollowState::Accepted && follow.state != FollowState::Accepted {
         // The follow stands even if the backfill fails; objects then arrive as they change.
         let followed = fetch_actor(data, &activity.actor).await?;
         if let Err(e) = backfill::backfill_directory(data, &followed).await {

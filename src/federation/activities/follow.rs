@@ -29,7 +29,7 @@ pub(super) async fn receive(data: &FedData, activity: &Incoming) -> FederationRe
             org.id,
             follower.row.id,
             activity.id.as_str(),
-            state.as_str(),
+            state,
         )
         .await?;
     if state == FollowState::Accepted {

@@ -4,7 +4,7 @@
 
 use super::{check_counterpart, object_id, Incoming};
 use crate::domain::casework::{self, Change};
-use crate::domain::referrals::{ReferralStatus, Side};
+use crate::domain::referrals::ReferralStatus;
 use crate::domain::{posts, DomainError};
 use crate::federation::{FedData, FederationResult};
 use serde_json::Value;
@@ -27,7 +27,7 @@ pub(super) async fn receive(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let change = Change {
-        side: Side::parse(&row.side)?.other(),
+        side: row.side.other(),
         next: if accepted {
             ReferralStatus::Accepted
         } else {

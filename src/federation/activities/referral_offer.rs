@@ -5,7 +5,7 @@
 //! says why, leaving nothing stored.
 
 use super::{bad, referral_object, Incoming};
-use crate::db::ReferralRow;
+use crate::db::{ReferralId, ReferralRow};
 use crate::domain::casework::{self, Parties};
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::referrals::{ReferralStatus, Sealed, Side};
@@ -76,17 +76,17 @@ pub(super) async fn receive(data: &FedData, activity: &Incoming) -> FederationRe
 /// The referral as it would be stored, to address a refusal to its sender.
 fn unsaved(p: &Parties<'_>, organisation_id: i64) -> ReferralRow {
     ReferralRow {
-        id: 0,
+        id: ReferralId(0),
         ap_id: p.ap_id.to_string(),
         organisation_id,
-        side: Side::Receiver.as_str().into(),
+        side: Side::Receiver,
         counterpart: p.counterpart.to_string(),
         counterpart_inbox: p.counterpart_inbox.to_string(),
         offer_activity: p.offer_activity.to_string(),
         program: p.program.map(String::from),
         referral_offer: p.referral_offer.map(String::from),
-        urgency: p.urgency.as_str().into(),
-        status: ReferralStatus::Sent.as_str().into(),
+        urgency: p.urgency,
+        status: ReferralStatus::Sent,
         sealed: None,
         created_at: crate::db::now_ms(),
         updated_at: crate::db::now_ms(),

@@ -3,7 +3,7 @@
 
 use super::{check_counterpart, referral_object, Incoming};
 use crate::domain::casework::{self, Change};
-use crate::domain::referrals::{ReferralStatus, Side};
+use crate::domain::referrals::ReferralStatus;
 use crate::domain::DomainError;
 use crate::federation::{FedData, FederationResult};
 
@@ -15,13 +15,12 @@ pub(super) async fn receive(data: &FedData, activity: &Incoming) -> FederationRe
         .await?
         .ok_or(DomainError::NotFound("referral"))?;
     check_counterpart(&row, activity)?;
-    let current = ReferralStatus::parse(&row.status)?;
-    if referral.status == ReferralStatus::Expired && current == ReferralStatus::Expired {
+    if referral.status == ReferralStatus::Expired && row.status == ReferralStatus::Expired {
         // Both nodes expired their copies on their own clocks.
         return Ok(());
     }
     let change = Change {
-        side: Side::parse(&row.side)?.other(),
+        side: row.side.other(),
         next: referral.status,
         by: activity.actor.as_str(),
         note: referral.note.as_deref().unwrap_or_default(),

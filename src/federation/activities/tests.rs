@@ -57,14 +57,14 @@ async fn store_with_referral() -> (tempfile::TempDir, Arc<dyn Store>) {
         .insert_referral(NewReferral {
             ap_id: REFERRAL,
             organisation_id: org.id,
-            side: Side::Sender.as_str(),
+            side: Side::Sender,
             counterpart: PARTNER,
             counterpart_inbox: "https://partner.example/o/clinic/inbox",
             offer_activity: OFFER,
             program: None,
             referral_offer: None,
-            urgency: Urgency::Routine.as_str(),
-            status: ReferralStatus::Sent.as_str(),
+            urgency: Urgency::Routine,
+            status: ReferralStatus::Sent,
             sealed: "",
         })
         .await

@@ -8,6 +8,7 @@ pub use worker::{backoff_secs, deliverable_url, run_worker};
 
 use super::{protocol::ActivityJson, FederationError, FederationResult, NodeContext};
 use crate::db::NewActivity;
+use crate::domain::follows::FollowState;
 use crate::domain::sealing::Binding;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -129,7 +130,7 @@ pub async fn follower_inboxes(
         .await?;
     Ok(followers
         .into_iter()
-        .filter(|f| f.state == "accepted")
+        .filter(|f| f.state == FollowState::Accepted)
         .map(|f| f.actor_shared_inbox.unwrap_or(f.actor_inbox))
         .collect())
 }

@@ -16,7 +16,7 @@ use super::protocol::context::default_context;
 use super::{FedData, FederationError, FederationResult, NodeContext};
 use crate::db::ReferralRow;
 use crate::domain::casework;
-use crate::domain::referrals::{ReferralStatus, Side};
+use crate::domain::referrals::Side;
 use crate::domain::DomainError;
 use serde_json::Value;
 use url::Url;
@@ -39,21 +39,19 @@ pub async fn take_back(
         .store
         .take_back_queued(&row.ap_id, &row.offer_activity, everything)
         .await?;
-    Ok(Side::parse(&row.side)? == Side::Receiver || offer_reached)
+    Ok(row.side == Side::Receiver || offer_reached)
 }
 
 /// Whether the other party knows of the referral or will: a referral this node received, or
 /// one whose `Offer` was not taken back before it left.
 pub async fn counterpart_may_know(ctx: &NodeContext, row: &ReferralRow) -> FederationResult<bool> {
-    Ok(Side::parse(&row.side)? == Side::Receiver
-        || ctx.store.offer_may_reach(&row.offer_activity).await?)
+    Ok(row.side == Side::Receiver || ctx.store.offer_may_reach(&row.offer_activity).await?)
 }
 
 /// The referral for an authorised fetch by the other party: current status and content.
 pub async fn fetched(data: &FedData, row: &ReferralRow) -> FederationResult<Value> {
     let org = data.store.organisation_by_id(row.organisation_id).await?;
-    let status = ReferralStatus::parse(&row.status)?;
-    let mut object = tell::referral_json(data, &org.handle, row, status)?;
+    let mut object = tell::referral_json(data, &org.handle, row, row.status)?;
     if let Some(content) = casework::open(data.store.as_ref(), &data.sealer, row)
         .await?
         .content

@@ -21,11 +21,11 @@ pub(super) fn referral_json(
     row: &ReferralRow,
     status: ReferralStatus,
 ) -> FederationResult<ReferralJson> {
-    let author = match Side::parse(&row.side)? {
+    let author = match row.side {
         Side::Sender => ctx.urls.actor(our_handle),
         Side::Receiver => parse_url(&row.counterpart)?,
     };
-    let to = match Side::parse(&row.side)? {
+    let to = match row.side {
         Side::Sender => parse_url(&row.counterpart)?,
         Side::Receiver => ctx.urls.actor(our_handle),
     };
@@ -37,7 +37,7 @@ pub(super) fn referral_json(
         to: vec![to],
         program: row.program.as_deref().map(parse_url).transpose()?,
         referral_offer: row.referral_offer.as_deref().map(parse_url).transpose()?,
-        urgency: serde_json::from_value(Value::String(row.urgency.clone())).unwrap_or_default(),
+        urgency: row.urgency,
         status,
         needs: None,
         person: None,

@@ -149,8 +149,7 @@ pub struct NewAccountRequest {
 #[derive(Serialize, ToSchema)]
 pub struct Account {
     username: String,
-    #[schema(value_type = Role)]
-    role: String,
+    role: Role,
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),

@@ -4,6 +4,7 @@ use super::ApiRoutes;
 use crate::app::following;
 use crate::db::{actors::Direction, FollowRow};
 use crate::domain::accounts::Role;
+use crate::domain::follows::FollowState;
 use crate::federation::FedData;
 use crate::web::{auth::Authenticated, error::ApiResult, JsonBody};
 use axum::{
@@ -47,7 +48,7 @@ pub struct Follow {
     /// `name@domain`.
     account: String,
     /// `pending`, `accepted` or `rejected`.
-    state: String,
+    state: FollowState,
     since: i64,
 }
 
@@ -56,7 +57,7 @@ impl From<&FollowRow> for Follow {
         Follow {
             actor: f.actor_ap_id.clone(),
             account: format!("{}@{}", f.actor_username, f.actor_domain),
-            state: f.state.clone(),
+            state: f.state,
             since: f.created_at,
         }
     }

@@ -13,16 +13,13 @@ pub struct ReferralSummary {
     id: i64,
     /// The referral's ActivityPub id.
     url: String,
-    #[schema(value_type = Side)]
-    side: String,
+    side: Side,
     /// The other organisation's actor id.
     counterpart: String,
     program: Option<String>,
     referral_offer: Option<String>,
-    #[schema(value_type = Urgency)]
-    urgency: String,
-    #[schema(value_type = ReferralStatus)]
-    status: String,
+    urgency: Urgency,
+    status: ReferralStatus,
     created_at: i64,
     updated_at: i64,
     closed_at: Option<i64>,
@@ -35,14 +32,14 @@ pub struct ReferralSummary {
 impl From<&ReferralRow> for ReferralSummary {
     fn from(row: &ReferralRow) -> ReferralSummary {
         ReferralSummary {
-            id: row.id,
+            id: row.id.0,
             url: row.ap_id.clone(),
-            side: row.side.clone(),
+            side: row.side,
             counterpart: row.counterpart.clone(),
             program: row.program.clone(),
             referral_offer: row.referral_offer.clone(),
-            urgency: row.urgency.clone(),
-            status: row.status.clone(),
+            urgency: row.urgency,
+            status: row.status,
             created_at: row.created_at,
             updated_at: row.updated_at,
             closed_at: row.closed_at,
@@ -110,7 +107,7 @@ impl From<AuditRow> for AuditEntry {
             organisation_id: r.organisation_id,
             actor: r.actor,
             action: r.action,
-            referral_id: r.referral_id,
+            referral_id: r.referral_id.map(|id| id.0),
             detail: r.detail,
         }
     }

@@ -49,7 +49,7 @@ async fn load(data: &FedData, staff: &Staff, id: i64) -> ApiResult<ReferralRow> 
     staff.require(&[Role::Caseworker])?;
     let row = data
         .store
-        .referral_by_id(id)
+        .referral_by_id(crate::db::ReferralId(id))
         .await?
         .ok_or_else(|| ApiError::not_found("referral"))?;
     casework::check_access(staff, &row)?;
@@ -102,7 +102,7 @@ async fn list(
         })?;
     let rows = data
         .store
-        .list_referrals(staff.organisation_id, side.map(Side::as_str))
+        .list_referrals(staff.organisation_id, side)
         .await?;
     let list: Vec<ReferralSummary> = rows.iter().map(ReferralSummary::from).collect();
     Ok(private(StatusCode::OK, list))

@@ -6,6 +6,7 @@ use super::page::{url_encode, Page, PageResult};
 use super::public::label;
 use super::templates::{date, iso_time, origin_of, post_title};
 use crate::db::{actors::Direction, PostRow};
+use crate::domain::follows::FollowState;
 use crate::domain::objects::{Details, ObjectKind};
 use crate::domain::{languages::localised, vocab};
 use crate::federation::FedData;
@@ -184,7 +185,7 @@ pub async fn organisation_options(data: &FedData, form: &SearchForm) -> PageResu
             .list_follows(Direction::Following, org.id)
             .await?
         {
-            if follow.state != "accepted" || known.contains_key(&follow.actor_ap_id) {
+            if follow.state != FollowState::Accepted || known.contains_key(&follow.actor_ap_id) {
                 continue;
             }
             let name = match data

@@ -100,9 +100,9 @@ async fn show(
             .list_follows(Direction::Followers, org.id)
             .await?
         {
-            if f.state == FollowState::Pending.as_str() {
+            if f.state == FollowState::Pending {
                 requests.push(Relation::of(page, &f));
-            } else if f.state == FollowState::Accepted.as_str() {
+            } else if f.state == FollowState::Accepted {
                 followers.push(Relation::of(page, &f));
             }
         }

@@ -13,7 +13,7 @@ use crate::db::{PostRow, ReferralRow};
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::objects::Details;
 use crate::domain::posts;
-use crate::domain::referrals::ReferralStatus;
+use crate::domain::referrals::{ReferralStatus, Side};
 use crate::federation::FedData;
 use askama::Template;
 use axum::{
@@ -137,14 +137,14 @@ async fn title_of(data: &FedData, ap_id: &str) -> String {
     }
 }
 
-fn status_label(page: &Page, status: &str) -> String {
+fn status_label(page: &Page, status: ReferralStatus) -> String {
     page.t(&format!("referral-status-{status}"))
 }
 
 /// One referral in a list: no personal data, only what the API's list shows.
 pub struct Row {
     pub href: String,
-    pub status: String,
+    pub status: ReferralStatus,
     pub status_label: String,
     pub counterpart: String,
     pub program: String,
@@ -186,12 +186,9 @@ async fn list(
         .list_referrals(staff.organisation_id, None)
         .await?;
     let (mut incoming, mut outgoing) = (Vec::new(), Vec::new());
-    for row in rows
-        .iter()
-        .filter(|r| wanted.is_none_or(|w| w.as_str() == r.status))
-    {
+    for row in rows.iter().filter(|r| wanted.is_none_or(|w| w == r.status)) {
         let item = list_row(&page, &data, row).await;
-        if row.side == "receiver" {
+        if row.side == Side::Receiver {
             incoming.push(item);
         } else {
             outgoing.push(item);
@@ -199,13 +196,7 @@ async fn list(
     }
     let statuses = ReferralStatus::ALL
         .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                status_label(&page, s.as_str()),
-                Some(*s) == wanted,
-            )
-        })
+        .map(|s| (s.as_str(), status_label(&page, *s), Some(*s) == wanted))
         .collect();
     Ok(page.render(&ListPage {
         page: &page,
@@ -225,8 +216,8 @@ async fn list_row(page: &Page, data: &FedData, row: &ReferralRow) -> Row {
     };
     Row {
         href: format!("/staff/referrals/{}", row.id),
-        status: row.status.clone(),
-        status_label: status_label(page, &row.status),
+        status: row.status,
+        status_label: status_label(page, row.status),
         counterpart: party(data, &row.counterpart).await.name,
         program,
         urgency: page.t(&format!("referral-urgency-{}", row.urgency)),

@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// One account as the list shows it.
 struct AccountLine {
     username: String,
-    role: String,
+    role: Role,
     created: String,
     is_me: bool,
 }
@@ -27,13 +27,21 @@ struct AccountsPage<'a> {
     notice: Option<String>,
     error: Option<String>,
     accounts: Vec<AccountLine>,
-    roles: [&'static str; 3],
+    roles: [Role; 3],
     /// What was entered in the new-account form, when it was refused.
     new_username: String,
-    new_role: String,
+    /// `None` when none was chosen (or the form named no role).
+    new_role: Option<Role>,
 }
 
-const ROLES: [&str; 3] = ["caseworker", "editor", "admin"];
+impl AccountsPage<'_> {
+    /// The role the refused new-account form had chosen, to choose it again.
+    fn is_new_role(&self, role: &Role) -> bool {
+        self.new_role == Some(*role)
+    }
+}
+
+const ROLES: [Role; 3] = [Role::Caseworker, Role::Editor, Role::Admin];
 
 async fn render(
     page: &Page,
@@ -61,7 +69,7 @@ async fn render(
         accounts,
         roles: ROLES,
         new_username: entered.0,
-        new_role: entered.1,
+        new_role: Role::from_stored(&entered.1),
     }))
 }
 

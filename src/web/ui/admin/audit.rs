@@ -57,7 +57,7 @@ fn line(page: &Page, row: AuditRow) -> AuditLine {
         server: remote.then(|| origin_of(&row.actor)).flatten(),
         who,
         what: what(page, &row.action),
-        referral: row.referral_id,
+        referral: row.referral_id.map(|id| id.0),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{caseworker, party, poster, status_label, title_of, Party, Refused};
 use crate::app::referrals;
-use crate::db::ReferralRow;
+use crate::db::{EventKind, ReferralId, ReferralRow};
 use crate::domain::accounts::{Role, Staff};
 use crate::domain::casework;
 use crate::domain::referrals::{ReferralStatus, Sealed, Side};
@@ -42,14 +42,14 @@ pub struct Action {
 #[template(path = "referral_show.html")]
 struct CasePage<'a> {
     page: &'a Page,
-    id: i64,
+    id: ReferralId,
     is_sender: bool,
     ours: String,
     theirs: Party,
     program: Option<(String, String)>,
     offer: Option<(String, String)>,
     urgency: String,
-    status: String,
+    status: ReferralStatus,
     status_label: String,
     sent_iso: String,
     sent_date: String,
@@ -71,7 +71,7 @@ pub(super) async fn load(
     page: &Page,
     data: &FedData,
     staff: &Staff,
-    id: i64,
+    id: ReferralId,
 ) -> Result<ReferralRow, Refused> {
     caseworker(page, staff)?;
     let row = match data.store.referral_by_id(id).await {
@@ -93,11 +93,10 @@ fn time(ms: i64) -> String {
 }
 
 fn actions(page: &Page, row: &ReferralRow) -> Vec<Action> {
-    let (Ok(now), Ok(side)) = (ReferralStatus::parse(&row.status), Side::parse(&row.side)) else {
-        return vec![];
-    };
+    let (now, side) = (row.status, row.side);
     ReferralStatus::ALL
-        .into_iter()
+        .iter()
+        .copied()
         // Expiry is the node's, never a caseworker's.
         .filter(|next| {
             *next != ReferralStatus::Expired && now.check_transition(*next, side).is_ok()
@@ -146,10 +145,10 @@ async fn render(
             at_iso: iso_time(e.at),
             at: time(e.at),
             by: who(&e.by),
-            status: e.status.as_deref().map(|s| status_label(page, s)),
+            status: e.status.map(|s| status_label(page, s)),
             text: e.text,
         };
-        if e.kind == "message" {
+        if e.kind == EventKind::Message {
             messages.push(event);
         } else {
             timeline.push(event);
@@ -179,19 +178,18 @@ async fn render(
                 .to_string()
         })
         .unwrap_or_default();
-    let final_or_erased = row.erased_at.is_some()
-        || ReferralStatus::parse(&row.status).is_ok_and(ReferralStatus::is_final);
+    let final_or_erased = row.erased_at.is_some() || row.status.is_final();
     let mut response = page.render(&CasePage {
         page,
         id: row.id,
-        is_sender: row.side == "sender",
+        is_sender: row.side == Side::Sender,
         ours: ours.name,
         theirs,
         program,
         offer,
         urgency: page.t(&format!("referral-urgency-{}", row.urgency)),
-        status: row.status.clone(),
-        status_label: status_label(page, &row.status),
+        status: row.status,
+        status_label: status_label(page, row.status),
         sent_iso: iso_time(row.created_at),
         sent_date: date(row.created_at),
         content: view.content,
@@ -211,7 +209,7 @@ async fn render(
 pub async fn show(
     StaffPage(page, staff): StaffPage,
     data: FedData,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
 ) -> PageResult {
     match load(&page, &data, &staff, id).await {
         Ok(row) => render(&page, &data, &staff, &row, None, StatusCode::OK).await,
@@ -225,7 +223,7 @@ async fn refused(
     page: &Page,
     data: &FedData,
     staff: &Staff,
-    id: i64,
+    id: ReferralId,
     e: crate::federation::FederationError,
 ) -> PageResult {
     let api = crate::web::error::ApiError::from(e);
@@ -251,7 +249,7 @@ pub struct StatusForm {
 
 pub async fn change_status(
     data: FedData,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
     posted: Posted<StatusForm>,
 ) -> PageResult {
     let Posted { page, form } = posted;
@@ -281,7 +279,7 @@ pub struct MessageForm {
 
 pub async fn add_message(
     data: FedData,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
     posted: Posted<MessageForm>,
 ) -> PageResult {
     let Posted { page, form } = posted;

@@ -6,8 +6,9 @@
 use super::case::load;
 use super::{party, status_label};
 use crate::app::referrals;
-use crate::db::ReferralRow;
+use crate::db::{ReferralId, ReferralRow};
 use crate::domain::accounts::{Role, Staff};
+use crate::domain::referrals::Side;
 use crate::federation::{self, FedData};
 use crate::web::ui::forms::Posted;
 use crate::web::ui::page::{url_encode, Page, PageResult, StaffPage};
@@ -23,7 +24,7 @@ use serde::Deserialize;
 #[template(path = "referral_erase.html")]
 struct ConfirmPage<'a> {
     page: &'a Page,
-    id: i64,
+    id: ReferralId,
     is_sender: bool,
     /// The other organisation's name.
     theirs: String,
@@ -59,9 +60,9 @@ async fn render(
     let mut response = page.render(&ConfirmPage {
         page,
         id: row.id,
-        is_sender: row.side == "sender",
+        is_sender: row.side == Side::Sender,
         theirs: party(data, &row.counterpart).await.name,
-        status_label: status_label(page, &row.status),
+        status_label: status_label(page, row.status),
         erased: row.erased_at.is_some(),
         counterpart_knows,
         error,
@@ -74,7 +75,7 @@ async fn render(
 pub async fn confirm(
     StaffPage(page, staff): StaffPage,
     data: FedData,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
 ) -> PageResult {
     if let Err(refused) = admin(&page, &staff) {
         return Ok(*refused);
@@ -92,7 +93,11 @@ pub struct EraseForm {
 }
 
 /// `POST /staff/referrals/{id}/erase`: erases here, asks the other party, back to the page.
-pub async fn erase(data: FedData, Path(id): Path<i64>, posted: Posted<EraseForm>) -> PageResult {
+pub async fn erase(
+    data: FedData,
+    Path(id): Path<ReferralId>,
+    posted: Posted<EraseForm>,
+) -> PageResult {
     let Posted { page, form } = posted;
     let here = format!("/staff/referrals/{id}/erase");
     let Some(staff) = page.staff.clone() else {
