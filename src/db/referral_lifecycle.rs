@@ -27,6 +27,8 @@ pub trait ReferralLifecycleStore {
     /// Whether the receiver may know of the referral: its `Offer` is queued, in flight,
     /// delivered or may have arrived (so it was not taken back before it left).
     async fn offer_may_reach(&self, offer_activity: &str) -> DbResult<bool>;
+    /// Whether an attempt to deliver the `Offer` is under way (claimed by the worker).
+    async fn offer_in_flight(&self, offer_activity: &str) -> DbResult<bool>;
     /// Referrals in one of `statuses` created before `created_before`, not yet erased.
     async fn referrals_created_before(
         &self,
@@ -85,6 +87,17 @@ both_backends! { impl ReferralLifecycleStore {
         .await?;
         tx.commit().await?;
         Ok(reached)
+    }
+
+    async fn offer_in_flight(&self, offer_activity: &str) -> DbResult<bool> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM deliveries d JOIN outgoing_activities a ON a.id = d.activity_id
+             WHERE a.ap_id = $1 AND d.state = 'sending'",
+        )
+        .bind(offer_activity)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
     }
 
     async fn offer_may_reach(&self, offer_activity: &str) -> DbResult<bool> {

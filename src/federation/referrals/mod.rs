@@ -35,6 +35,15 @@ pub async fn take_back(
     row: &ReferralRow,
     everything: bool,
 ) -> FederationResult<bool> {
+    // An attempt to deliver the Offer may be under way this very moment. Its outcome tells
+    // whether the receiver can know of the referral: wait for it (at most one request's
+    // timeout), so a refused connection does not count as "may have arrived" and carry the
+    // withdrawal and its note to a node that never got the referral.
+    let patience = std::time::Duration::from_secs(ctx.config.http_timeout_secs + 1);
+    let started = std::time::Instant::now();
+    while ctx.store.offer_in_flight(&row.offer_activity).await? && started.elapsed() < patience {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let offer_reached = ctx
         .store
         .take_back_queued(&row.ap_id, &row.offer_activity, everything)
