@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::casework::token;
 use common::{eventually, follow, signed_get, signed_post, tempdir, Backend, TestNode};
 use gotong::domain::sealing::Binding;
 use serde_json::{json, Value};
@@ -76,22 +77,6 @@ struct Scene {
     a_case: String,
     b_case: String,
     program: String,
-}
-
-async fn token(node: &TestNode, username: &str, role: &str) -> String {
-    let password = "a long enough password";
-    let account = json!({ "username": username, "password": password, "role": role });
-    let (status, body) = node.api("POST", "/api/v1/accounts", Some(account)).await;
-    assert_eq!(status, 201, "{body}");
-    let login = json!({ "username": username, "password": password });
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/login", node.base))
-        .json(&login)
-        .send()
-        .await
-        .expect("login");
-    let body: Value = response.json().await.expect("json");
-    body["token"].as_str().expect("token").to_string()
 }
 
 async fn scene(backend: Backend, dir: &std::path::Path) -> Scene {
